@@ -1,0 +1,40 @@
+//! `cargo xtask`: the one entry point for building, installing, the demo and CI.
+//!
+//! Every command installs what it needs itself (Rust targets, cargo tools,
+//! Debian and npm packages), so a fresh machine needs no set-up by hand.
+#![forbid(unsafe_code)]
+
+mod prereq;
+mod run;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  test      run every check and test, exactly as CI does
+  help      show this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("help");
+
+    let result = match command {
+        "test" => test::run(&args[1..]),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

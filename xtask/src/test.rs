@@ -1,0 +1,111 @@
+//! `cargo xtask test`: every check and every test, in the order CI runs them.
+//!
+//! Each step runs even when an earlier one failed, so one run shows every
+//! problem; the command fails if any step did.
+
+use std::process::Command;
+
+use crate::{prereq, run};
+
+type Step = (&'static str, fn() -> Result<(), String>);
+
+const STEPS: &[Step] = &[
+    ("format", format),
+    ("clippy (native)", clippy_native),
+    ("clippy (wasm32)", clippy_wasm),
+    ("unit and integration tests", tests_native),
+    ("core tests as wasm under node", tests_wasm),
+    ("dependency audit", audit),
+];
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(unknown) = args.first() {
+        return Err(format!("`test` takes no arguments, got `{unknown}`"));
+    }
+    prerequisites()?;
+
+    let mut failed = Vec::new();
+    for (name, step) in STEPS {
+        eprintln!("\nxtask: == {name}");
+        if let Err(message) = step() {
+            eprintln!("xtask: {name}: {message}");
+            failed.push(*name);
+        }
+    }
+
+    let passed = STEPS.len() - failed.len();
+    println!("\nsteps: {passed} passed, {} failed", failed.len());
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed steps: {}", failed.join(", ")))
+    }
+}
+
+fn prerequisites() -> Result<(), String> {
+    prereq::wasm_target()?;
+    prereq::debian(prereq::DEBIAN_PACKAGES)?;
+    prereq::wasm_bindgen()?;
+    prereq::cargo_tool_any("cargo-audit", "cargo-audit")
+}
+
+fn format() -> Result<(), String> {
+    run::cmd("cargo", &["fmt", "--all", "--", "--check"])
+}
+
+fn clippy_native() -> Result<(), String> {
+    run::cmd(
+        "cargo",
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+    )
+}
+
+fn clippy_wasm() -> Result<(), String> {
+    run::cmd(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "latchkey-core",
+            "-p",
+            "latchkey-extension",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+}
+
+/// The native tests run inside a private D-Bus session with gnome-keyring,
+/// so the host's OS-storage tests talk to a real Secret Service.
+fn tests_native() -> Result<(), String> {
+    with_secret_service(&["cargo", "test", "--workspace", "--all-targets"])
+}
+
+fn tests_wasm() -> Result<(), String> {
+    run::cmd(
+        "cargo",
+        &["test", "-p", "latchkey-core", "--target", "wasm32-unknown-unknown"],
+    )
+}
+
+/// Audits against the offline advisory snapshot that sits beside the checkout.
+fn audit() -> Result<(), String> {
+    let db = run::root().join("../shared/advisory-db");
+    if !db.is_dir() {
+        return Err(format!("no advisory database at {}", db.display()));
+    }
+    let db = db.to_string_lossy().into_owned();
+    run::cmd("cargo", &["audit", "--db", &db, "--no-fetch", "--stale"])
+}
+
+/// Runs a command under `tests/with-secret-service.sh`.
+pub fn with_secret_service(args: &[&str]) -> Result<(), String> {
+    let script = run::root().join("tests/with-secret-service.sh");
+    let mut command = Command::new("bash");
+    command.arg(script).args(args).current_dir(run::root());
+    run::status(&mut command)
+}
