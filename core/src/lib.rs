@@ -4,3 +4,6 @@
 //! did not hand in. The same code runs in the native host and, compiled to
 //! wasm32, inside the browser extension.
 #![forbid(unsafe_code)]
+
+// TOTP, URL matching and the password generator (issue 3).
+pub mod matching;
