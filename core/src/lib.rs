@@ -64,5 +64,5 @@ pub use member::{
 };
 pub use primitives::hash::Digest;
 pub use secret::{DeviceKey, Passphrase, Secret};
-pub use trust::Trust;
+pub use trust::{HeadSeen, Trust};
 pub use vault::{Conflict, EntryId, MemberId, OpenVault, Role, VaultFile, VaultId, VersionInfo};

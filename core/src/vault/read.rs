@@ -55,6 +55,17 @@ impl OpenVault {
         self.counter
     }
 
+    /// The newest head's counter and id, for [`crate::Trust::with_seen_head`].
+    pub fn head_seen(&self) -> crate::trust::HeadSeen {
+        let vault_id = self.vault_id();
+        let newest = self.file.heads.iter().max_by_key(|h| h.counter);
+        let id = newest.map(|h| h.id(vault_id)).unwrap_or(Digest([0; 32]));
+        crate::trust::HeadSeen {
+            counter: self.counter,
+            id,
+        }
+    }
+
     /// The records as they are now, to hand to the store.
     pub fn file(&self) -> &VaultFile {
         &self.file
