@@ -361,7 +361,7 @@ fn index_versions(
         index.insert(record.id(vault_id), i);
     }
 
-    for missing in listed.iter().filter(|tip| !index.contains_key(&tip.id)) {
+    if let Some(missing) = listed.iter().find(|tip| !index.contains_key(&tip.id)) {
         let same_entry = || file.versions.iter().filter(|r| r.entry == missing.entry);
         if same_entry().any(|r| r.version == missing.version) {
             // Another record stands where the named one was: it was altered.
