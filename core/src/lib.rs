@@ -36,6 +36,7 @@
 //! Differs: the fingerprint is SHA-256 over the SPKI *followed by the Ed25519
 //! key*, so that confirming it confirms both of the member's keys.
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod audit;
 mod entry;

@@ -4,6 +4,7 @@
 //!
 //! To regenerate after a deliberate format change:
 //! `LATCHKEY_WRITE_GOLDEN=1 cargo test -p latchkey-core --test golden`.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use latchkey_core::{
     Access, EntryDraft, KdfParams, Member, Passphrase, Role, SavedUrl, Secret, Trust, VaultFile,

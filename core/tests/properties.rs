@@ -1,5 +1,6 @@
 //! Property tests: merge is a commutative union that loses nothing, and
 //! history only ever grows.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;

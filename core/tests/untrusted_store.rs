@@ -1,6 +1,7 @@
 //! The untrusted store plays the attacker against the real code: every edit
 //! it can make to the stored JSON is refused. Failures of cryptography read
 //! the same whatever was touched; structural findings name what was found.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common;
 
@@ -9,6 +10,9 @@ use latchkey_core::{
     Access, FormatError, Member, OpenError, Role, Trust, UnlockError, VaultError, VaultFile,
 };
 use serde_json::Value;
+
+/// One hostile edit of the stored JSON.
+type Edit = Box<dyn Fn(&mut Value)>;
 
 fn bob_opens(file: &VaultFile) -> Result<latchkey_core::OpenVault, OpenError> {
     file.open(&keys()[1], &bob_trust(), &mut rng(99))
@@ -68,7 +72,7 @@ fn flipped_truncated_or_spliced_private_keys_fail_before_rsa() {
         let v: Value = serde_json::from_str(&bob().stored.to_json()).unwrap();
         v["keys"]["ct"].clone()
     };
-    let edits: Vec<Box<dyn Fn(&mut Value)>> = vec![
+    let edits: Vec<Edit> = vec![
         Box::new(|v| flip_b64(&mut v["keys"]["ct"], 40)),
         Box::new(|v| flip_b64(&mut v["keys"]["ct"], 100_000)),
         Box::new(|v| {
@@ -146,7 +150,7 @@ fn swapped_or_altered_ciphertexts_all_read_the_same() {
     let other_json: Value = serde_json::from_str(&other.file.to_json()).unwrap();
     let (mail, bank) = (s.mail.clone(), s.bank.clone());
 
-    let mut edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = Vec::new();
+    let mut edits: Vec<(&str, Edit)> = Vec::new();
     let m = mail.clone();
     edits.push((
         "flip overview",

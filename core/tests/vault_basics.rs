@@ -1,4 +1,5 @@
 //! The everyday path: create, open, add, list, search, reveal, edit.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common;
 

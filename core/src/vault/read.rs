@@ -214,6 +214,30 @@ impl OpenVault {
             .collect())
     }
 
+    /// Checks the signature of every version and every audit record, not
+    /// just those shown: a full check for a "verify vault" command and
+    /// before trusting a merged copy.
+    pub fn verify_signatures(&self) -> Result<(), VaultError> {
+        for record in &self.file.versions {
+            self.check_signature(record)?;
+        }
+        let vault_id = self.vault_id();
+        for stored in &self.file.audit {
+            let author = self
+                .members
+                .ever
+                .get(&stored.author)
+                .ok_or(VaultError::CannotOpen)?;
+            let key = author.verifying_key().map_err(|_| VaultError::CannotOpen)?;
+            if !sign::verify(&key, &stored.transcript(vault_id), &stored.sig) {
+                return Err(VaultError::BadSignature {
+                    author: stored.author.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The version of `entry` numbered `version`: the one on the latest
     /// version's line if the entry forked, else the newest with that number.
     pub(super) fn find_version(&self, entry: &EntryId, version: u64) -> Result<Digest, VaultError> {
