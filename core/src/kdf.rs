@@ -118,7 +118,8 @@ mod tests {
     use super::*;
 
     /// RFC 9106 section 5.3: the Argon2id test vector.
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn rfc9106_argon2id_vector() {
         let params = KdfParams {
             m_kib: 32,

@@ -13,9 +13,6 @@ use latchkey_core::{
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen_test::wasm_bindgen_test as test;
-
 const ALICE: &str = include_str!("vectors/golden-member-alice.json");
 const BOB: &str = include_str!("vectors/golden-member-bob.json");
 const VAULT: &str = include_str!("vectors/golden-vault.json");
@@ -84,7 +81,8 @@ fn generate() -> (String, String, String) {
     (alice.to_json(), bob.to_json(), v.file().to_json())
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn frozen_files_still_open_with_the_known_contents() {
     let alice = Member::from_json(ALICE)
         .unwrap()

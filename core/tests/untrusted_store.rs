@@ -22,7 +22,8 @@ fn alice_opens(file: &VaultFile) -> Result<latchkey_core::OpenVault, OpenError> 
     file.open(&keys()[0], &Trust::own(&keys()[0]), &mut rng(98))
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_untouched_scene_opens_for_every_member() {
     let s = scene(1);
     assert_eq!(alice_opens(&s.file).unwrap().list().len(), 2);
@@ -44,7 +45,8 @@ fn member_json_edit(edit: impl FnOnce(&mut Value)) -> String {
     value.to_string()
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn lowered_kdf_parameters_are_refused_by_name() {
     for (field, low) in [("m_kib", 1024), ("t", 1), ("p", 0)] {
         let json = member_json_edit(|v| v["kdf"][field] = Value::from(low));
@@ -66,7 +68,8 @@ fn kdf_parameters_are_bound_to_the_sealed_keys() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn flipped_truncated_or_spliced_private_keys_fail_before_rsa() {
     let bob_ct = {
         let v: Value = serde_json::from_str(&bob().stored.to_json()).unwrap();
@@ -143,7 +146,8 @@ fn malformed_fields_are_named_with_where() {
 
 // ---- sealed entries: one vague error whatever was touched -----------------
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn swapped_or_altered_ciphertexts_all_read_the_same() {
     let s = scene(4);
     let other = scene(5);
@@ -247,7 +251,8 @@ fn swapped_or_altered_ciphertexts_all_read_the_same() {
 
 // ---- heads: rollback, drops, forks ------------------------------------------
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn an_older_head_is_named() {
     let s = scene(6);
     let mut r = rng(60);
@@ -326,7 +331,8 @@ fn two_histories_served_to_two_members_are_a_fork() {
     assert_eq!(mail.password.expose(), "alice's");
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn a_dropped_entry_is_named() {
     let s = scene(8);
     let bank = s.bank.clone();
@@ -481,7 +487,8 @@ fn a_member_nobody_signed_is_named() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn a_vault_key_planted_without_an_admin_signature_is_named() {
     let s = scene(14);
     for edit in [
@@ -534,7 +541,8 @@ fn a_vault_built_by_the_store_is_untrusted() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn revoking_rotates_the_key_and_locks_the_member_out() {
     let s = scene(17);
     let mut r = rng(170);
@@ -640,7 +648,8 @@ fn an_outsider_cannot_open() {
 
 // ---- audit ---------------------------------------------------------------------
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn removed_reordered_or_forged_audit_records_are_refused() {
     let s = scene(20);
     let n = serde_json::from_str::<Value>(&s.file.to_json()).unwrap()["audit"]
@@ -736,7 +745,8 @@ fn rollback_appends_and_moves_the_head_forward() {
     assert!(history[2].latest);
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn edits_made_apart_are_both_kept_and_the_newer_wins() {
     let s = scene(23);
     let mut r = rng(230);

@@ -172,7 +172,8 @@ mod tests {
     }
 
     /// NIST CAVP vectors, passing and failing, from one data file.
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn nist_aes256_gcm_vectors() {
         let data = include_str!("../../tests/vectors/nist-aes256-gcm.txt");
         let mut counted = (0, 0);
@@ -208,7 +209,8 @@ mod tests {
         ChaCha20Rng::seed_from_u64(7)
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn every_associated_data_field_is_bound() {
         let key = SealKey::new(&Key32::from_bytes([9; 32]));
         let sealed = key.seal(
@@ -233,7 +235,8 @@ mod tests {
         }
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn a_seal_opens_under_one_key_only() {
         let right = SealKey::new(&Key32::from_bytes([1; 32]));
         let wrong = SealKey::new(&Key32::from_bytes([2; 32]));
