@@ -22,6 +22,7 @@ fn pass(who: &str) -> Passphrase {
     Passphrase::new(format!("golden passphrase of {who}"))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn generate() -> (String, String, String) {
     let mut r = ChaCha20Rng::from_seed([7; 32]);
     let alice = Member::create(

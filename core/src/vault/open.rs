@@ -195,10 +195,10 @@ impl OpenVault {
     fn load_entries(&mut self) -> Result<(), OpenError> {
         let mut has_child = vec![false; self.file.versions.len()];
         for record in &self.file.versions {
-            if let Some(parent) = &record.parent
-                && let Some(&i) = self.versions.get(parent)
-            {
-                has_child[i] = true;
+            for parent in record.parent.iter().chain(&record.resolves) {
+                if let Some(&i) = self.versions.get(parent) {
+                    has_child[i] = true;
+                }
             }
         }
 
@@ -379,35 +379,42 @@ fn index_versions(
     }
 
     let mut covered: BTreeSet<Digest> = BTreeSet::new();
-    for tip in listed {
-        let mut at = tip.id;
-        while covered.insert(at) {
-            let record = &file.versions[index[&at]];
-            let Some(parent) = record.parent else {
-                if record.version != 1 {
-                    return Err(history_broken(record, "it has no parent"));
-                }
-                break;
-            };
-            let Some(&p) = index.get(&parent) else {
-                let altered = file
-                    .versions
-                    .iter()
-                    .any(|r| r.entry == record.entry && r.version + 1 == record.version);
-                if altered {
-                    return Err(OpenError::CannotOpen);
-                }
-                return Err(history_broken(record, "its parent is missing"));
-            };
-            let parent_record = &file.versions[p];
-            if parent_record.entry != record.entry || parent_record.version + 1 != record.version {
-                return Err(history_broken(
-                    record,
-                    "its parent is not the version before it",
-                ));
-            }
-            at = parent;
+    let mut stack: Vec<Digest> = listed.iter().map(|tip| tip.id).collect();
+    while let Some(at) = stack.pop() {
+        if !covered.insert(at) {
+            continue;
         }
+        let record = &file.versions[index[&at]];
+        for settled in &record.resolves {
+            match index.get(settled) {
+                Some(&i) if file.versions[i].entry == record.entry => stack.push(*settled),
+                _ => return Err(history_broken(record, "a version it settles is missing")),
+            }
+        }
+        let Some(parent) = record.parent else {
+            if record.version != 1 {
+                return Err(history_broken(record, "it has no parent"));
+            }
+            continue;
+        };
+        let Some(&p) = index.get(&parent) else {
+            let altered = file
+                .versions
+                .iter()
+                .any(|r| r.entry == record.entry && r.version + 1 == record.version);
+            if altered {
+                return Err(OpenError::CannotOpen);
+            }
+            return Err(history_broken(record, "its parent is missing"));
+        };
+        let parent_record = &file.versions[p];
+        if parent_record.entry != record.entry || parent_record.version + 1 != record.version {
+            return Err(history_broken(
+                record,
+                "its parent is not the version before it",
+            ));
+        }
+        stack.push(parent);
     }
 
     if let Some((_, &i)) = index.iter().find(|(id, _)| !covered.contains(id)) {
