@@ -36,7 +36,8 @@ fn changing_the_passphrase_reseals_without_touching_the_vault() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn a_device_key_unlocks_the_local_copy_and_nothing_else() {
     let s = scene(43);
     let bob = unlock(bob());
@@ -73,7 +74,8 @@ fn a_device_key_unlocks_the_local_copy_and_nothing_else() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn fingerprints_read_aloud_and_parse_back() {
     let card = alice().stored.card();
     let shown = card.fingerprint().to_string();
@@ -157,7 +159,8 @@ fn a_3072_bit_member_works_end_to_end() {
     );
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn no_secret_holding_type_prints_its_secret() {
     let s = scene(53);
     let pass = Passphrase::new("hunter2-passphrase".into());
