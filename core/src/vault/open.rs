@@ -11,7 +11,7 @@
 //! back to: each head commits by hash to every latest version, and each
 //! version by hash to its parent, so the head's one signature covers them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use ed25519_dalek::SigningKey;
 
@@ -203,16 +203,17 @@ impl OpenVault {
         }
 
         let vault_id = self.vault_id().to_owned();
-        let mut tips: BTreeMap<String, Vec<(u64, Digest, usize)>> = BTreeMap::new();
+        let mut tips: HashMap<&str, Vec<(u64, Digest, usize)>> = HashMap::new();
         for (&id, &i) in &self.versions {
             if !has_child[i] {
                 let record = &self.file.versions[i];
-                tips.entry(record.entry.clone())
+                tips.entry(record.entry.as_str())
                     .or_default()
                     .push((record.time, id, i));
             }
         }
 
+        let mut loaded = Vec::with_capacity(tips.len());
         for (entry, mut entry_tips) in tips {
             entry_tips.sort();
             // Invariant: every entry in `tips` got at least one element.
@@ -227,8 +228,9 @@ impl OpenVault {
                 latest,
                 overview,
             };
-            self.entries.insert(EntryId(entry), state);
+            loaded.push((EntryId(entry.to_owned()), state));
         }
+        self.entries.extend(loaded);
         Ok(())
     }
 }
@@ -378,7 +380,7 @@ fn index_versions(
         return Err(OpenError::Dropped { what });
     }
 
-    let mut covered: BTreeSet<Digest> = BTreeSet::new();
+    let mut covered: HashSet<Digest> = HashSet::with_capacity(index.len());
     let mut stack: Vec<Digest> = listed.iter().map(|tip| tip.id).collect();
     while let Some(at) = stack.pop() {
         if !covered.insert(at) {
@@ -452,7 +454,7 @@ fn check_audit(file: &VaultFile, listed: &BTreeSet<Digest>) -> Result<BTreeSet<D
         });
     }
 
-    let mut covered = BTreeSet::new();
+    let mut covered = HashSet::with_capacity(index.len());
     let mut stack: Vec<Digest> = listed.iter().copied().collect();
     while let Some(at) = stack.pop() {
         if !covered.insert(at) {
