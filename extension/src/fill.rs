@@ -28,8 +28,11 @@ pub enum FillTrigger {
 
 impl FillTrigger {
     /// Every fill path; the gate's tests walk all of them.
-    pub const ALL: [FillTrigger; 3] =
-        [FillTrigger::Popup, FillTrigger::Command, FillTrigger::ContextMenu];
+    pub const ALL: [FillTrigger; 3] = [
+        FillTrigger::Popup,
+        FillTrigger::Command,
+        FillTrigger::ContextMenu,
+    ];
 }
 
 /// A fill the user asked for, waiting for the page's frames to claim it.
@@ -84,7 +87,8 @@ pub struct FillGate {
 impl FillGate {
     /// Records a fill the user asked for and returns the id the frames must quote.
     pub fn begin(&mut self, tab_id: i64, entry: &str, request_id: String, now_ms: f64) -> String {
-        self.pending.retain(|r| r.expires_at_ms > now_ms && r.tab_id != tab_id);
+        self.pending
+            .retain(|r| r.expires_at_ms > now_ms && r.tab_id != tab_id);
         self.pending.push(FillRequest {
             id: request_id.clone(),
             tab_id,
@@ -97,7 +101,10 @@ impl FillGate {
 
     /// The entry a pending request is for, so the caller can look up its saved URLs.
     pub fn entry_of(&self, request_id: &str) -> Option<&str> {
-        self.pending.iter().find(|r| r.id == request_id).map(|r| r.entry.as_str())
+        self.pending
+            .iter()
+            .find(|r| r.id == request_id)
+            .map(|r| r.entry.as_str())
     }
 
     /// Checks a frame's claim: the request exists, is recent, is for this tab,
@@ -140,7 +147,12 @@ mod tests {
     use url::Url;
 
     fn frame(tab_id: i64, frame_id: i64, url: &str) -> PageFrame {
-        PageFrame { tab_id, frame_id, url: Url::parse(url).unwrap(), document_id: None }
+        PageFrame {
+            tab_id,
+            frame_id,
+            url: Url::parse(url).unwrap(),
+            document_id: None,
+        }
     }
 
     fn saved() -> Vec<String> {
@@ -151,11 +163,24 @@ mod tests {
     fn a_matching_frame_of_the_asked_tab_is_granted_once() {
         let mut gate = FillGate::default();
         let id = gate.begin(5, "e1", "r1".into(), 0.0);
-        let grant = gate.claim(&id, &frame(5, 0, "http://127.0.0.1:8080/login"), &saved(), 1.0);
+        let grant = gate.claim(
+            &id,
+            &frame(5, 0, "http://127.0.0.1:8080/login"),
+            &saved(),
+            1.0,
+        );
         let grant = grant.unwrap();
-        assert_eq!((grant.entry(), grant.origin()), ("e1", "http://127.0.0.1:8080"));
+        assert_eq!(
+            (grant.entry(), grant.origin()),
+            ("e1", "http://127.0.0.1:8080")
+        );
 
-        let again = gate.claim(&id, &frame(5, 0, "http://127.0.0.1:8080/login"), &saved(), 2.0);
+        let again = gate.claim(
+            &id,
+            &frame(5, 0, "http://127.0.0.1:8080/login"),
+            &saved(),
+            2.0,
+        );
         assert_eq!(again.unwrap_err(), FillError::AlreadyFilled);
     }
 
@@ -163,11 +188,17 @@ mod tests {
     fn unrequested_other_tab_expired_and_other_origin_get_nothing() {
         let mut gate = FillGate::default();
         let f = frame(5, 0, "http://127.0.0.1:8080/");
-        assert_eq!(gate.claim("nope", &f, &saved(), 0.0).unwrap_err(), FillError::NotRequested);
+        assert_eq!(
+            gate.claim("nope", &f, &saved(), 0.0).unwrap_err(),
+            FillError::NotRequested
+        );
 
         let id = gate.begin(5, "e1", "r1".into(), 0.0);
         let other_tab = frame(6, 0, "http://127.0.0.1:8080/");
-        assert_eq!(gate.claim(&id, &other_tab, &saved(), 1.0).unwrap_err(), FillError::OtherTab);
+        assert_eq!(
+            gate.claim(&id, &other_tab, &saved(), 1.0).unwrap_err(),
+            FillError::OtherTab
+        );
         let late = gate.claim(&id, &f, &saved(), FILL_WINDOW_MS + 1.0);
         assert_eq!(late.unwrap_err(), FillError::Expired);
 
@@ -183,7 +214,10 @@ mod tests {
         let old = gate.begin(5, "e1", "r1".into(), 0.0);
         gate.begin(5, "e2", "r2".into(), 1.0);
         let f = frame(5, 0, "http://127.0.0.1:8080/");
-        assert_eq!(gate.claim(&old, &f, &saved(), 2.0).unwrap_err(), FillError::NotRequested);
+        assert_eq!(
+            gate.claim(&old, &f, &saved(), 2.0).unwrap_err(),
+            FillError::NotRequested
+        );
         assert_eq!(gate.entry_of("r2"), Some("e2"));
     }
 }

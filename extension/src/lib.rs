@@ -28,7 +28,9 @@ impl WasmWorker {
     /// `own_id` is `runtime.id`, `own_base` is `runtime.getURL("")`.
     #[wasm_bindgen(constructor)]
     pub fn new(own_id: &str, own_base: &str) -> WasmWorker {
-        WasmWorker { inner: worker::Worker::new(own_id, own_base) }
+        WasmWorker {
+            inner: worker::Worker::new(own_id, own_base),
+        }
     }
 
     /// Answers a message: request and sender as JSON strings, reply as JSON.
@@ -49,7 +51,11 @@ impl WasmWorker {
                 });
             }
         };
-        to_json(&self.inner.begin_fill_for_tab(trigger, tab_id, tab_url, now_ms))
+        to_json(
+            &self
+                .inner
+                .begin_fill_for_tab(trigger, tab_id, tab_url, now_ms),
+        )
     }
 }
 

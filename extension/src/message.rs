@@ -107,17 +107,38 @@ pub enum VaultState {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
-    Status { state: VaultState },
+    Status {
+        state: VaultState,
+    },
     Done,
-    Entries { entries: Vec<Overview> },
-    Added { id: String },
-    Revealed { password: String },
+    Entries {
+        entries: Vec<Overview>,
+    },
+    Added {
+        id: String,
+    },
+    Revealed {
+        password: String,
+    },
     /// Tell the tab's frames that a fill is waiting for them (the JS side sends it).
-    FillOffer { tab_id: i64, request_id: String, trigger: FillTrigger },
+    FillOffer {
+        tab_id: i64,
+        request_id: String,
+        trigger: FillTrigger,
+    },
     /// The one credential for the one frame that claimed it, and the origin it
     /// must still be on when the values are set.
-    Credential { origin: String, username: String, password: String, otp: Option<String> },
+    Credential {
+        origin: String,
+        username: String,
+        password: String,
+        otp: Option<String>,
+    },
     /// Nothing for you, and why.
-    Refused { reason: String },
-    Error { message: String },
+    Refused {
+        reason: String,
+    },
+    Error {
+        message: String,
+    },
 }

@@ -151,7 +151,9 @@ mod tests {
                 "tab":{{"id":7}},"frameId":0}}"#
         ));
         assert_eq!(s.kind(ID, BASE), Err(SenderError::OriginMismatch));
-        let s = sender(&format!(r#"{{"id":"{ID}","url":"file:///x","tab":{{"id":1}},"frameId":0}}"#));
+        let s = sender(&format!(
+            r#"{{"id":"{ID}","url":"file:///x","tab":{{"id":1}},"frameId":0}}"#
+        ));
         assert_eq!(s.kind(ID, BASE), Err(SenderError::UnknownPage));
         let s = sender(&format!(r#"{{"id":"{ID}","url":"https://a.test/"}}"#));
         assert_eq!(s.kind(ID, BASE), Err(SenderError::UnknownPage));

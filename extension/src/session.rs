@@ -130,7 +130,11 @@ impl Session {
     }
 
     /// Overviews, those saved for `site` first, filtered by `query`.
-    pub fn list(&self, site: Option<&url::Url>, query: &str) -> Result<Vec<Overview>, SessionError> {
+    pub fn list(
+        &self,
+        site: Option<&url::Url>,
+        query: &str,
+    ) -> Result<Vec<Overview>, SessionError> {
         let query = query.to_lowercase();
         let mut out: Vec<Overview> = self
             .entries()?
@@ -165,6 +169,9 @@ impl Session {
     /// The credential for a frame that passed the origin check.
     pub fn credential(&self, grant: &FillGrant) -> Result<Credential, SessionError> {
         let entry = self.entry(grant.entry())?;
-        Ok(Credential { username: entry.username.clone(), password: entry.password.clone() })
+        Ok(Credential {
+            username: entry.username.clone(),
+            password: entry.password.clone(),
+        })
     }
 }

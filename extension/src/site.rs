@@ -34,7 +34,9 @@ pub fn parse_saved(saved: &str) -> Result<Url, SiteError> {
     };
     let url = Url::parse(&with_scheme).map_err(|e| SiteError::BadSavedUrl(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(SiteError::BadSavedUrl(format!("`{trimmed}` is not a web address")));
+        return Err(SiteError::BadSavedUrl(format!(
+            "`{trimmed}` is not a web address"
+        )));
     }
     Ok(url)
 }
@@ -84,22 +86,37 @@ mod tests {
     #[test]
     fn same_origin_matches() {
         let saved = parse_saved("http://127.0.0.1:8080/login").unwrap();
-        assert_eq!(check(&page("http://127.0.0.1:8080/other?x=1"), &saved), Ok(()));
+        assert_eq!(
+            check(&page("http://127.0.0.1:8080/other?x=1"), &saved),
+            Ok(())
+        );
     }
 
     #[test]
     fn other_port_or_host_does_not_match() {
         let saved = parse_saved("http://127.0.0.1:8080/").unwrap();
-        assert_eq!(check(&page("http://127.0.0.1:8081/"), &saved), Err(SiteError::OtherSite));
-        assert_eq!(check(&page("http://localhost:8080/"), &saved), Err(SiteError::OtherSite));
+        assert_eq!(
+            check(&page("http://127.0.0.1:8081/"), &saved),
+            Err(SiteError::OtherSite)
+        );
+        assert_eq!(
+            check(&page("http://localhost:8080/"), &saved),
+            Err(SiteError::OtherSite)
+        );
     }
 
     #[test]
     fn https_entry_never_fills_http() {
         let saved = parse_saved("https://127.0.0.1:8443/").unwrap();
-        assert_eq!(check(&page("http://127.0.0.1:8443/"), &saved), Err(SiteError::Downgrade));
+        assert_eq!(
+            check(&page("http://127.0.0.1:8443/"), &saved),
+            Err(SiteError::Downgrade)
+        );
         let bare = parse_saved("bank.test").unwrap();
-        assert_eq!(check(&page("http://bank.test/"), &bare), Err(SiteError::Downgrade));
+        assert_eq!(
+            check(&page("http://bank.test/"), &bare),
+            Err(SiteError::Downgrade)
+        );
         assert_eq!(check(&page("https://bank.test/login"), &bare), Ok(()));
     }
 
@@ -112,7 +129,10 @@ mod tests {
     #[test]
     fn non_web_pages_never_match() {
         let saved = parse_saved("https://a.test").unwrap();
-        assert_eq!(check(&page("file:///etc/passwd"), &saved), Err(SiteError::NotAWebPage));
+        assert_eq!(
+            check(&page("file:///etc/passwd"), &saved),
+            Err(SiteError::NotAWebPage)
+        );
         assert!(parse_saved("javascript:alert(1)").is_err());
         assert!(parse_saved("ftp://a.test").is_err());
     }
@@ -121,8 +141,17 @@ mod tests {
     fn any_of_several_urls_and_the_specific_refusal() {
         let saved = vec!["https://a.test".to_owned(), "https://b.test".to_owned()];
         assert_eq!(check_any(&page("https://b.test/x"), &saved), Ok(()));
-        assert_eq!(check_any(&page("http://b.test/x"), &saved), Err(SiteError::Downgrade));
-        assert_eq!(check_any(&page("https://c.test/"), &saved), Err(SiteError::OtherSite));
-        assert_eq!(check_any(&page("https://c.test/"), &[]), Err(SiteError::OtherSite));
+        assert_eq!(
+            check_any(&page("http://b.test/x"), &saved),
+            Err(SiteError::Downgrade)
+        );
+        assert_eq!(
+            check_any(&page("https://c.test/"), &saved),
+            Err(SiteError::OtherSite)
+        );
+        assert_eq!(
+            check_any(&page("https://c.test/"), &[]),
+            Err(SiteError::OtherSite)
+        );
     }
 }

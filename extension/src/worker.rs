@@ -48,17 +48,25 @@ impl Worker {
             (SenderKind::ExtensionPage, request) if request.from_extension_page_only() => {
                 self.page_request(request, now_ms)
             }
-            (_, request) => refused(&format!("`{}` is not accepted from this sender", request.name())),
+            (_, request) => refused(&format!(
+                "`{}` is not accepted from this sender",
+                request.name()
+            )),
         }
     }
 
     fn page_request(&mut self, request: Request, now_ms: f64) -> Reply {
         let result = match request {
-            Request::Status => Ok(Reply::Status { state: self.session.state() }),
-            Request::CreateVault { name: _, passphrase } => {
-                self.session.create(&passphrase).map(|()| Reply::Done)
+            Request::Status => Ok(Reply::Status {
+                state: self.session.state(),
+            }),
+            Request::CreateVault {
+                name: _,
+                passphrase,
+            } => self.session.create(&passphrase).map(|()| Reply::Done),
+            Request::Unlock { passphrase } => {
+                self.session.unlock(&passphrase).map(|()| Reply::Done)
             }
-            Request::Unlock { passphrase } => self.session.unlock(&passphrase).map(|()| Reply::Done),
             Request::Lock => {
                 self.session.lock();
                 Ok(Reply::Done)
@@ -70,10 +78,9 @@ impl Worker {
                     .map(|entries| Reply::Entries { entries })
             }
             Request::AddEntry { entry } => self.session.add(entry).map(|id| Reply::Added { id }),
-            Request::Reveal { entry } => self
-                .session
-                .reveal(&entry)
-                .map(|p| Reply::Revealed { password: p.to_string() }),
+            Request::Reveal { entry } => self.session.reveal(&entry).map(|p| Reply::Revealed {
+                password: p.to_string(),
+            }),
             Request::Fill { entry, tab_id } => {
                 return self.begin_fill(FillTrigger::Popup, tab_id, &entry, now_ms);
             }
@@ -83,7 +90,13 @@ impl Worker {
     }
 
     /// Starts a fill of `entry` into tab `tab_id`: every trigger comes through here.
-    pub fn begin_fill(&mut self, trigger: FillTrigger, tab_id: i64, entry: &str, now_ms: f64) -> Reply {
+    pub fn begin_fill(
+        &mut self,
+        trigger: FillTrigger,
+        tab_id: i64,
+        entry: &str,
+        now_ms: f64,
+    ) -> Reply {
         if let Err(e) = self.session.saved_urls(entry) {
             return error(&e.to_string());
         }
@@ -92,7 +105,11 @@ impl Worker {
             Err(message) => return error(&message),
         };
         let request_id = self.gate.begin(tab_id, entry, request_id, now_ms);
-        Reply::FillOffer { tab_id, request_id, trigger }
+        Reply::FillOffer {
+            tab_id,
+            request_id,
+            trigger,
+        }
     }
 
     /// The shortcut and the context menu: fill the first entry saved for the
@@ -142,11 +159,15 @@ impl Worker {
 }
 
 fn refused(reason: &str) -> Reply {
-    Reply::Refused { reason: reason.to_owned() }
+    Reply::Refused {
+        reason: reason.to_owned(),
+    }
 }
 
 fn error(message: &str) -> Reply {
-    Reply::Error { message: message.to_owned() }
+    Reply::Error {
+        message: message.to_owned(),
+    }
 }
 
 /// 128 random bits, hex: a fill request id no page can guess.
