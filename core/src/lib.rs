@@ -36,6 +36,7 @@
 //! Differs: the fingerprint is SHA-256 over the SPKI *followed by the Ed25519
 //! key*, so that confirming it confirms both of the member's keys.
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod audit;
 mod entry;
@@ -64,5 +65,5 @@ pub use member::{
 };
 pub use primitives::hash::Digest;
 pub use secret::{DeviceKey, Passphrase, Secret};
-pub use trust::Trust;
+pub use trust::{HeadSeen, Trust};
 pub use vault::{Conflict, EntryId, MemberId, OpenVault, Role, VaultFile, VaultId, VersionInfo};
