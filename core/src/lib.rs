@@ -7,3 +7,4 @@
 
 // TOTP, URL matching and the password generator (issue 3).
 pub mod matching;
+pub mod totp;
