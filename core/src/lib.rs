@@ -51,6 +51,7 @@ mod vault;
 
 // TOTP, URL matching and the password generator (issue 3).
 pub mod matching;
+pub mod totp;
 
 pub use audit::{AuditAction, AuditRecord};
 pub use entry::{
