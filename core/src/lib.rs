@@ -4,3 +4,4 @@
 //! did not hand in. The same code runs in the native host and, compiled to
 //! wasm32, inside the browser extension.
 #![forbid(unsafe_code)]
+pub mod channel;
