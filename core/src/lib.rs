@@ -6,5 +6,6 @@
 #![forbid(unsafe_code)]
 
 // TOTP, URL matching and the password generator (issue 3).
+pub mod generator;
 pub mod matching;
 pub mod totp;
