@@ -53,6 +53,7 @@ mod vault;
 pub mod channel;
 
 // TOTP, URL matching and the password generator (issue 3).
+pub mod generator;
 pub mod matching;
 pub mod totp;
 
