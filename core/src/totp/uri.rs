@@ -121,9 +121,12 @@ impl OtpUri {
         if scheme.eq_ignore_ascii_case("steam") {
             return parse_steam_short(rest);
         }
+        if scheme.eq_ignore_ascii_case("otpauth-migration") {
+            return Err(OtpUriError::MigrationBatch);
+        }
         if !scheme.eq_ignore_ascii_case("otpauth") {
             return Err(OtpUriError::BadScheme {
-                found: shorten(scheme),
+                found: quotable_scheme(scheme),
             });
         }
 
@@ -495,11 +498,28 @@ fn encode(text: &str) -> String {
         .replace('+', "%20")
 }
 
-/// The scheme of something that has no `://`, for the error message.
-fn scheme_of(text: &str) -> String {
-    match text.split_once(':') {
-        Some((scheme, _)) if !scheme.is_empty() => shorten(scheme),
-        _ => String::new(),
+/// What to quote for a text with no `://`. Nothing of the text itself: a
+/// bare secret pasted on its own (possibly with a colon in it) must not end
+/// up in an error message.
+fn scheme_of(_text: &str) -> String {
+    "(no scheme)".to_owned()
+}
+
+/// The scheme to quote in an error: only when it plainly is one (lowercase
+/// letters, or a well-known scheme in any case), since whatever stands before
+/// `://` might be a pasted secret.
+fn quotable_scheme(scheme: &str) -> String {
+    const KNOWN: [&str; 5] = ["http", "https", "ftp", "file", "otpauth-migration"];
+
+    let plain = scheme.len() <= 24
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, '-' | '+' | '.'));
+    let known = KNOWN.iter().any(|k| k.eq_ignore_ascii_case(scheme));
+    if plain || known {
+        scheme.to_ascii_lowercase()
+    } else {
+        "(unrecognized scheme)".to_owned()
     }
 }
 
