@@ -383,15 +383,14 @@ fn replayed_reordered_forged_and_reused_are_all_refused() {
         })
         .unwrap()
         .remove(0);
-    let mut expect_error =
-        |host: &mut Host, channel: &mut Channel, frame: &SealedFrame, name: &str| {
-            host.send(&ClientFrame::Sealed(frame.clone()).to_bytes());
-            let HostFrame::Sealed(reply) = host.recv() else {
-                panic!("error in clear")
-            };
-            let response = Response::from_bytes(&channel.open(&reply).unwrap().unwrap()).unwrap();
-            assert_eq!(error_body(response.body).1, name);
+    let expect_error = |host: &mut Host, channel: &mut Channel, frame: &SealedFrame, name: &str| {
+        host.send(&ClientFrame::Sealed(frame.clone()).to_bytes());
+        let HostFrame::Sealed(reply) = host.recv() else {
+            panic!("error in clear")
         };
+        let response = Response::from_bytes(&channel.open(&reply).unwrap().unwrap()).unwrap();
+        assert_eq!(error_body(response.body).1, name);
+    };
     expect_error(&mut host, &mut channel, &b, "out_of_order");
     let mut flipped = a.clone();
     let mut bytes = B64.decode(&flipped.data).unwrap();
