@@ -5,7 +5,7 @@
 //! checked on every unlock, whatever the file says, and a ceiling keeps a
 //! hostile file from asking for more memory than a browser tab has.
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Version};
 use serde::{Deserialize, Serialize};
 
 use crate::secret::{Key32, Passphrase};
@@ -77,14 +77,102 @@ impl KdfParams {
         self.check()?;
 
         let KdfParams { m_kib, t, p } = *self;
-        // Invariant: `check` keeps every value inside Argon2's own limits.
-        let params =
-            Params::new(m_kib, t, p, Some(32)).map_err(|_| KdfError::TooCostly { m_kib, t, p })?;
-        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let too_costly = KdfError::TooCostly { m_kib, t, p };
         let mut out = zeroize::Zeroizing::new([0u8; 32]);
-        argon
-            .hash_password_into(pass.as_bytes(), salt, out.as_mut())
-            .map_err(|_| KdfError::TooCostly { m_kib, t, p })?;
+        argon2id(pass.as_bytes(), salt, None, *self, out.as_mut()).map_err(|_| too_costly)?;
         Ok(Key32::from_bytes(*out))
+    }
+}
+
+/// Argon2id version 0x13 (RFC 9106 section 3), optionally with the secret and
+/// associated data inputs. latchkey itself passes neither; the RFC's test
+/// vector uses both, and runs through this same function.
+fn argon2id(
+    password: &[u8],
+    salt: &[u8],
+    secret_and_data: Option<(&[u8], &[u8])>,
+    params: KdfParams,
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
+    let mut builder = argon2::ParamsBuilder::new();
+    builder
+        .m_cost(params.m_kib)
+        .t_cost(params.t)
+        .p_cost(params.p)
+        .output_len(out.len());
+    if let Some((_, data)) = secret_and_data {
+        builder.data(argon2::AssociatedData::new(data)?);
+    }
+    let built = builder.build()?;
+    let argon = match secret_and_data {
+        Some((secret, _)) => {
+            Argon2::new_with_secret(secret, Algorithm::Argon2id, Version::V0x13, built)?
+        }
+        None => Argon2::new(Algorithm::Argon2id, Version::V0x13, built),
+    };
+    argon.hash_password_into(password, salt, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 9106 section 5.3: the Argon2id test vector.
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn rfc9106_argon2id_vector() {
+        let params = KdfParams {
+            m_kib: 32,
+            t: 3,
+            p: 4,
+        };
+        let mut tag = [0u8; 32];
+        argon2id(
+            &[1; 32],
+            &[2; 16],
+            Some((&[3; 8], &[4; 12])),
+            params,
+            &mut tag,
+        )
+        .unwrap();
+        let expected = "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659";
+        let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, expected);
+    }
+
+    #[test]
+    fn the_floor_and_ceiling_are_enforced() {
+        assert!(KdfParams::minimum().check().is_ok());
+        assert!(KdfParams::default().check().is_ok());
+        let weak = [(MIN_M_KIB - 1, 2, 1), (MIN_M_KIB, 1, 1), (MIN_M_KIB, 2, 0)];
+        for (m_kib, t, p) in weak {
+            let params = KdfParams { m_kib, t, p };
+            assert_eq!(params.check(), Err(KdfError::TooWeak { m_kib, t, p }));
+            let salt = [0; 16];
+            assert!(params.derive(&Passphrase::new("x".into()), &salt).is_err());
+        }
+        let costly = KdfParams {
+            m_kib: MAX_M_KIB + 1,
+            t: 2,
+            p: 1,
+        };
+        assert!(matches!(costly.check(), Err(KdfError::TooCostly { .. })));
+    }
+
+    #[test]
+    fn derivation_depends_on_passphrase_salt_and_parameters() {
+        let params = KdfParams::minimum();
+        let pass = Passphrase::new("pass".into());
+        let base = params.derive(&pass, &[1; 16]).unwrap();
+        let other_salt = params.derive(&pass, &[2; 16]).unwrap();
+        let other_pass = params
+            .derive(&Passphrase::new("pas5".into()), &[1; 16])
+            .unwrap();
+        let other_t = KdfParams { t: 3, ..params }
+            .derive(&pass, &[1; 16])
+            .unwrap();
+        for other in [other_salt, other_pass, other_t] {
+            assert_ne!(base.as_bytes(), other.as_bytes());
+        }
     }
 }

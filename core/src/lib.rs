@@ -36,6 +36,7 @@
 //! Differs: the fingerprint is SHA-256 over the SPKI *followed by the Ed25519
 //! key*, so that confirming it confirms both of the member's keys.
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod audit;
 mod entry;
@@ -52,7 +53,9 @@ mod vault;
 pub mod channel;
 
 // TOTP, URL matching and the password generator (issue 3).
+pub mod generator;
 pub mod matching;
+pub mod totp;
 
 pub use audit::{AuditAction, AuditRecord};
 pub use entry::{
@@ -67,5 +70,5 @@ pub use member::{
 };
 pub use primitives::hash::Digest;
 pub use secret::{DeviceKey, Passphrase, Secret};
-pub use trust::Trust;
+pub use trust::{HeadSeen, Trust};
 pub use vault::{Conflict, EntryId, MemberId, OpenVault, Role, VaultFile, VaultId, VersionInfo};

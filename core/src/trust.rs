@@ -8,12 +8,23 @@
 //! store that serves an older copy.
 
 use crate::member::{Fingerprint, UnlockedMember};
+use crate::primitives::hash::Digest;
 
 #[derive(Debug, Clone)]
 pub struct Trust {
     pub(crate) own: Fingerprint,
     pub(crate) admins: Vec<Fingerprint>,
     pub(crate) min_head: u64,
+    pub(crate) seen: Option<HeadSeen>,
+}
+
+/// The newest head a client saw: its counter and its id. Remembering the id
+/// as well as the counter catches a store that serves two members two
+/// different histories with the same counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadSeen {
+    pub counter: u64,
+    pub id: Digest,
 }
 
 impl Trust {
@@ -23,6 +34,7 @@ impl Trust {
             own: me.card().fingerprint(),
             admins: Vec::new(),
             min_head: 0,
+            seen: None,
         }
     }
 
@@ -36,6 +48,14 @@ impl Trust {
     /// highest this client has seen ([`crate::OpenVault::head_counter`]).
     pub fn with_min_head(mut self, counter: u64) -> Trust {
         self.min_head = self.min_head.max(counter);
+        self
+    }
+
+    /// Refuses an older copy, and a copy whose head has the same counter as
+    /// `seen` but is a different head (a fork).
+    pub fn with_seen_head(mut self, seen: HeadSeen) -> Trust {
+        self.min_head = self.min_head.max(seen.counter);
+        self.seen = Some(seen);
         self
     }
 

@@ -1,11 +1,13 @@
 //! The everyday path: create, open, add, list, search, reveal, edit.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod common;
 
 use common::*;
 use latchkey_core::{Access, VaultFile};
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn create_add_list_reveal_and_reopen() {
     let alice = unlock(alice());
     let mut r = rng(10);

@@ -49,7 +49,9 @@ api.commands.onCommand.addListener((command, tab) => {
   if (command === "fill-login") fillTab("command", tab);
 });
 
-api.runtime.onInstalled.addListener(() => {
+api.runtime.onInstalled.addListener((details) => {
+  // First run: open the popup page in a tab, where the vault is created.
+  if (details.reason === "install") api.tabs.create({ url: "popup.html" });
   api.contextMenus.create({
     id: "fill-login",
     title: "Fill login with latchkey",

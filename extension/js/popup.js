@@ -50,7 +50,7 @@ async function refresh() {
 async function list() {
   const tab = await targetTab();
   const { entries } = await send({ type: "list", site: tab?.url ?? null, query: $("search").value });
-  $("entries").replaceChildren(...entries.map((e) => row(e, tab)));
+  $("entries").replaceChildren(...entries.map(row));
 }
 
 function button(label, action) {
@@ -61,7 +61,7 @@ function button(label, action) {
   return b;
 }
 
-function row(entry, tab) {
+function row(entry) {
   const li = document.createElement("li");
   li.dataset.entry = entry.id;
   const name = document.createElement("span");
@@ -80,6 +80,7 @@ function row(entry, tab) {
 
   li.append(
     button("Fill", async () => {
+      const tab = await targetTab();
       if (!tab?.id) throw new Error("There is no tab to fill.");
       await send({ type: "fill", entry: entry.id, tab_id: tab.id });
       say(`Filling ${entry.title} into the page.`);

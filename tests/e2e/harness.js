@@ -78,10 +78,12 @@ export async function launch(kind) {
     throw new Error(`unknown browser ${kind}`);
   }
 
+  const popup = await firstRunTab(browser, base);
   return {
     kind,
     browser,
     base,
+    popup,
     async close() {
       await browser.close();
       await fs.rm(profile, { recursive: true, force: true });
@@ -89,11 +91,25 @@ export async function launch(kind) {
   };
 }
 
-// Opens the popup page in a tab of its own. It acts on the tab that was
-// active just before it (see popup.js), so open the fixture page first.
+// The popup page in a tab of its own: the one latchkey opens on first run.
+// It acts on the tab that was active just before it (see popup.js).
+async function firstRunTab(browser, base) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const page of await browser.pages()) {
+      // Firefox's WebDriver BiDi does not report extension URLs to the
+      // driver, so the tab is asked where it is.
+      const where = await page.evaluate(() => location.href).catch(() => "");
+      if (where.startsWith(`${base}popup.html`)) return page;
+    }
+    await sleep(200);
+  }
+  throw new Error("latchkey did not open its first-run tab");
+}
+
 export async function openPopup(session) {
-  const page = await session.browser.newPage();
-  await page.goto(`${session.base}popup.html`);
+  const page = session.popup;
+  await page.bringToFront();
   await page.waitForFunction(() => document.getElementById("status") !== null);
   return page;
 }
@@ -142,6 +158,7 @@ export async function clickFill(popup, title) {
     {},
     title,
   );
+  await popup.evaluate(() => (document.getElementById("status").textContent = ""));
   const fill = await handle.asElement().$("button");
   await fill.click();
   await popup.waitForFunction(() => /Filling/.test(document.getElementById("status").textContent));
@@ -154,7 +171,6 @@ export async function fillPage(session, url, title) {
   await page.bringToFront();
   const popup = await openPopup(session);
   await clickFill(popup, title);
-  await popup.close();
   return page;
 }
 

@@ -22,7 +22,6 @@ for (const kind of h.BROWSERS) {
         password: "S3cret-A!",
         url: `${fixtures.origins.a}/`,
       });
-      await popup.close();
     });
 
     after(async () => {
@@ -33,6 +32,7 @@ for (const kind of h.BROWSERS) {
     test("the popup's fill button fills the form and the server gets it", async () => {
       const page = await h.fillPage(session, `${fixtures.origins.a}/plain.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
+      await page.bringToFront();
       await Promise.all([page.waitForNavigation(), page.click("#submit")]);
       assert.deepEqual(fixtures.received("plain"), [
         { username: "alice@example.test", password: "S3cret-A!" },

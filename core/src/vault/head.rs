@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::file::VaultFile;
 use super::members::MemberState;
 use super::open::{EpochKey, OpenVault};
-use super::records::HeadRecord;
+use super::records::{HeadRecord, HeadTip};
 use crate::error::OpenError;
 use crate::primitives::hash::{Digest, ct_eq, hmac_sha256};
 use crate::primitives::sign;
@@ -13,7 +13,8 @@ use crate::primitives::sign;
 /// What the newest heads vouch for.
 pub(super) struct Vouched {
     pub(super) newest: u64,
-    pub(super) versions: BTreeSet<Digest>,
+    pub(super) versions: BTreeSet<HeadTip>,
+    pub(super) ids: BTreeSet<Digest>,
     pub(super) audit: BTreeSet<Digest>,
 }
 
@@ -26,10 +27,12 @@ pub(super) fn verify_heads(
     keys: &BTreeMap<u64, EpochKey>,
 ) -> Result<Vouched, OpenError> {
     let vault_id = file.vault_id.as_str();
+    check_shape(file)?;
     let log: BTreeSet<Digest> = file.members.iter().map(|e| e.id(vault_id)).collect();
     let mut vouched = Vouched {
         newest: 0,
         versions: BTreeSet::new(),
+        ids: BTreeSet::new(),
         audit: BTreeSet::new(),
     };
     let mut names_tip = false;
@@ -63,7 +66,8 @@ pub(super) fn verify_heads(
         }
         names_tip |= head.members == members.tip;
         vouched.newest = vouched.newest.max(head.counter);
-        vouched.versions.extend(head.versions.iter().copied());
+        vouched.versions.extend(head.versions.iter().cloned());
+        vouched.ids.insert(head.id(vault_id));
         vouched.audit.extend(head.audit.iter().copied());
     }
 
@@ -81,11 +85,17 @@ impl OpenVault {
     pub(super) fn write_head(&mut self, now: u64) {
         let vault_id = self.vault_id().to_owned();
         let epoch = self.members.epoch;
-        let mut versions: Vec<Digest> = self
-            .entries
-            .values()
-            .flat_map(|e| e.tips.iter().copied())
-            .collect();
+        let mut versions: Vec<HeadTip> = Vec::with_capacity(self.entries.len());
+        for (entry, state) in &self.entries {
+            for tip in &state.tips {
+                let version = self.record(tip).map(|r| r.version).unwrap_or(0);
+                versions.push(HeadTip {
+                    entry: entry.to_string(),
+                    version,
+                    id: *tip,
+                });
+            }
+        }
         versions.sort();
 
         let mut head = HeadRecord {
@@ -113,4 +123,16 @@ impl OpenVault {
         self.counter = head.counter;
         self.file.heads = vec![head];
     }
+}
+
+/// A head's own lists must be sorted and free of repeats, as written.
+fn check_shape(file: &VaultFile) -> Result<(), OpenError> {
+    for head in &file.heads {
+        let sorted = head.versions.windows(2).all(|w| w[0] < w[1])
+            && head.audit.windows(2).all(|w| w[0] < w[1]);
+        if !sorted {
+            return Err(OpenError::CannotOpen);
+        }
+    }
+    Ok(())
 }

@@ -40,13 +40,13 @@ impl MemberState {
 pub(crate) fn replay(events: &[MemberEvent], vault_id: &str) -> Result<MemberState, OpenError> {
     let mut by_seq: BTreeMap<u64, &MemberEvent> = BTreeMap::new();
     for event in events {
-        if let Some(other) = by_seq.insert(event.seq, event) {
-            if other.id(vault_id) != event.id(vault_id) {
-                return Err(OpenError::Fork {
-                    log: "member log",
-                    at: format!("two different changes are both number {}", event.seq),
-                });
-            }
+        if let Some(other) = by_seq.insert(event.seq, event)
+            && other.id(vault_id) != event.id(vault_id)
+        {
+            return Err(OpenError::Fork {
+                log: "member log",
+                at: format!("two different changes are both number {}", event.seq),
+            });
         }
     }
 

@@ -19,7 +19,7 @@ use super::EntryId;
 use super::file::VaultFile;
 use super::head::verify_heads;
 use super::members::{self, MemberState};
-use super::records::{MemberChange, VersionRecord, wrap_label};
+use super::records::{HeadTip, MemberChange, VersionRecord, wrap_label};
 use crate::entry::OverviewBody;
 use crate::error::OpenError;
 use crate::member::{MemberCard, UnlockedMember};
@@ -141,6 +141,15 @@ impl VaultFile {
                 seen: trust.min_head,
             });
         }
+        if let Some(seen) = &trust.seen
+            && heads.newest == seen.counter
+            && !heads.ids.contains(&seen.id)
+        {
+            return Err(OpenError::Fork {
+                log: "vault head",
+                at: format!("head {} is not the head {} you saw", seen.counter, seen.id),
+            });
+        }
 
         let versions = index_versions(self, &heads.versions, &members)?;
         let audit_tips = check_audit(self, &heads.audit)?;
@@ -186,10 +195,10 @@ impl OpenVault {
     fn load_entries(&mut self) -> Result<(), OpenError> {
         let mut has_child = vec![false; self.file.versions.len()];
         for record in &self.file.versions {
-            if let Some(parent) = &record.parent {
-                if let Some(&i) = self.versions.get(parent) {
-                    has_child[i] = true;
-                }
+            if let Some(parent) = &record.parent
+                && let Some(&i) = self.versions.get(parent)
+            {
+                has_child[i] = true;
             }
         }
 
@@ -338,7 +347,7 @@ fn open_name(file: &VaultFile, keys: &BTreeMap<u64, EpochKey>) -> Result<String,
 /// lower, and every version present descends to something a head names.
 fn index_versions(
     file: &VaultFile,
-    listed: &BTreeSet<Digest>,
+    listed: &BTreeSet<HeadTip>,
     members: &MemberState,
 ) -> Result<HashMap<Digest, usize>, OpenError> {
     let vault_id = file.vault_id.as_str();
@@ -352,15 +361,26 @@ fn index_versions(
         index.insert(record.id(vault_id), i);
     }
 
-    if let Some(missing) = listed.iter().find(|id| !index.contains_key(id)) {
-        return Err(OpenError::Dropped {
-            what: format!("the latest version {} that the head lists", missing.short()),
-        });
+    if let Some(missing) = listed.iter().find(|tip| !index.contains_key(&tip.id)) {
+        let same_entry = || file.versions.iter().filter(|r| r.entry == missing.entry);
+        if same_entry().any(|r| r.version == missing.version) {
+            // Another record stands where the named one was: it was altered.
+            return Err(OpenError::CannotOpen);
+        }
+        let what = if same_entry().next().is_none() {
+            format!("entry {}", missing.entry)
+        } else {
+            format!(
+                "version {} of entry {} (an edit or a delete was removed)",
+                missing.version, missing.entry
+            )
+        };
+        return Err(OpenError::Dropped { what });
     }
 
     let mut covered: BTreeSet<Digest> = BTreeSet::new();
     for tip in listed {
-        let mut at = *tip;
+        let mut at = tip.id;
         while covered.insert(at) {
             let record = &file.versions[index[&at]];
             let Some(parent) = record.parent else {
@@ -370,6 +390,13 @@ fn index_versions(
                 break;
             };
             let Some(&p) = index.get(&parent) else {
+                let altered = file
+                    .versions
+                    .iter()
+                    .any(|r| r.entry == record.entry && r.version + 1 == record.version);
+                if altered {
+                    return Err(OpenError::CannotOpen);
+                }
                 return Err(history_broken(record, "its parent is missing"));
             };
             let parent_record = &file.versions[p];

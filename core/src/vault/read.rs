@@ -55,6 +55,17 @@ impl OpenVault {
         self.counter
     }
 
+    /// The newest head's counter and id, for [`crate::Trust::with_seen_head`].
+    pub fn head_seen(&self) -> crate::trust::HeadSeen {
+        let vault_id = self.vault_id();
+        let newest = self.file.heads.iter().max_by_key(|h| h.counter);
+        let id = newest.map(|h| h.id(vault_id)).unwrap_or(Digest([0; 32]));
+        crate::trust::HeadSeen {
+            counter: self.counter,
+            id,
+        }
+    }
+
     /// The records as they are now, to hand to the store.
     pub fn file(&self) -> &VaultFile {
         &self.file
@@ -201,6 +212,30 @@ impl OpenVault {
                 subject: body.subject,
             })
             .collect())
+    }
+
+    /// Checks the signature of every version and every audit record, not
+    /// just those shown: a full check for a "verify vault" command and
+    /// before trusting a merged copy.
+    pub fn verify_signatures(&self) -> Result<(), VaultError> {
+        for record in &self.file.versions {
+            self.check_signature(record)?;
+        }
+        let vault_id = self.vault_id();
+        for stored in &self.file.audit {
+            let author = self
+                .members
+                .ever
+                .get(&stored.author)
+                .ok_or(VaultError::CannotOpen)?;
+            let key = author.verifying_key().map_err(|_| VaultError::CannotOpen)?;
+            if !sign::verify(&key, &stored.transcript(vault_id), &stored.sig) {
+                return Err(VaultError::BadSignature {
+                    author: stored.author.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The version of `entry` numbered `version`: the one on the latest

@@ -265,7 +265,7 @@ pub(crate) struct HeadRecord {
     pub(crate) time: u64,
     pub(crate) epoch: u64,
     pub(crate) members: Digest,
-    pub(crate) versions: Vec<Digest>,
+    pub(crate) versions: Vec<HeadTip>,
     pub(crate) audit: Vec<Digest>,
     #[serde(
         serialize_with = "b64::serialize",
@@ -289,7 +289,10 @@ impl HeadRecord {
             .u64(self.time)
             .u64(self.epoch)
             .bytes(self.members.as_bytes());
-        t.list(self.versions.iter().map(|d| d.as_bytes().as_slice()));
+        t.u64(self.versions.len() as u64);
+        for tip in &self.versions {
+            t.str(&tip.entry).u64(tip.version).bytes(tip.id.as_bytes());
+        }
         t.list(self.audit.iter().map(|d| d.as_bytes().as_slice()));
         t
     }
@@ -304,4 +307,14 @@ impl HeadRecord {
     pub(crate) fn id(&self, vault_id: &str) -> Digest {
         record_id(&self.transcript(vault_id), &self.sig)
     }
+}
+
+/// One latest version as a head names it. The entry and version number are
+/// there so that a missing tip can be told apart: altered (another record
+/// with the same number is there) or dropped (none is).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) struct HeadTip {
+    pub(crate) entry: String,
+    pub(crate) version: u64,
+    pub(crate) id: Digest,
 }

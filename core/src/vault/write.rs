@@ -53,6 +53,31 @@ impl OpenVault {
         Ok(id)
     }
 
+    /// Adds many entries with one head at the end, for imports: each entry
+    /// still gets its own version and audit record.
+    pub fn import<R: rand_core::CryptoRng + ?Sized>(
+        &mut self,
+        drafts: Vec<EntryDraft>,
+        now: u64,
+        rng: &mut R,
+    ) -> Result<Vec<EntryId>, VaultError> {
+        self.require(Role::can_write, "add entries")?;
+        for draft in &drafts {
+            draft.check()?;
+        }
+
+        let mut ids = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            let id = EntryId::generate(rng);
+            let (overview, secrets) = draft.split(Change::Create);
+            self.append_version(&id, 1, None, overview, &secrets, now, rng);
+            self.append_audit(AuditAction::Create, Some((&id, 1)), None, now, rng);
+            ids.push(id);
+        }
+        self.write_head(now);
+        Ok(ids)
+    }
+
     pub fn edit<R: rand_core::CryptoRng + ?Sized>(
         &mut self,
         id: &EntryId,
