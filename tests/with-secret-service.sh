@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a command inside a private D-Bus session with a real Secret Service
-# (gnome-keyring), its login keyring created unlocked with an empty password.
+# (gnome-keyring), its login keyring created and unlocked with a throwaway password.
 # Used by `cargo xtask test` and the end-to-end tests; never touches the
 # user's own session bus.
 set -euo pipefail
@@ -18,8 +18,6 @@ export XDG_RUNTIME_DIR="$keyring_home/run"
 mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 
-eval "$(printf '' | gnome-keyring-daemon --unlock --components=secrets)"
-eval "$(gnome-keyring-daemon --start --components=secrets)"
-export GNOME_KEYRING_CONTROL
+eval "$(printf 'latchkey-test-keyring' | gnome-keyring-daemon --daemonize --unlock --components=secrets)"
 
 "$@"

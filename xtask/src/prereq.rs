@@ -32,12 +32,16 @@ pub fn wasm_target() -> Result<(), String> {
 }
 
 /// Installs a cargo tool at an exact version unless `bin --version` already names it.
+///
+/// The tool's own lock file is tried first; when the registry no longer serves
+/// a version it pins (a yanked crate), the install resolves afresh instead.
 pub fn cargo_tool(bin: &str, krate: &str, version: &str) -> Result<(), String> {
     let current = run::output(bin, &["--version"]).unwrap_or_default();
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());
     }
     run::cmd("cargo", &["install", krate, "--version", version, "--locked"])
+        .or_else(|_| run::cmd("cargo", &["install", krate, "--version", version]))
 }
 
 /// Installs a cargo tool at whatever version is current, unless it is present.

@@ -1,0 +1,145 @@
+//! Criterion benchmarks of the vault core (native). Figures are written
+//! into docs/benchmarks.md under "Vault core".
+//!
+//! Set LATCHKEY_BENCH_BIG=1 to include the 100,000-entry open (it takes
+//! a while to build).
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::hint::black_box;
+
+    use criterion::{BatchSize, Criterion};
+    use latchkey_core::{
+        Access, EntryDraft, KdfParams, Member, OpenVault, Passphrase, SavedUrl, Secret, Trust,
+        UnlockedMember, VaultFile, matching::MatchMode,
+    };
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    const NOW: u64 = 1_780_000_000;
+
+    fn rng(seed: u64) -> ChaCha20Rng {
+        ChaCha20Rng::seed_from_u64(seed)
+    }
+
+    fn draft(i: usize) -> EntryDraft {
+        EntryDraft {
+            title: format!("Client {i} admin portal"),
+            username: format!("admin{i}@example.com"),
+            password: Secret::from(format!("pw-{i}-xK9!qL2#").as_str()),
+            urls: vec![SavedUrl {
+                url: format!("https://portal{i}.example.com/login"),
+                mode: MatchMode::BaseDomain,
+            }],
+            totp: None,
+            notes: Secret::from("a line of notes"),
+            fields: Vec::new(),
+            folder: format!("Client {}", i % 50),
+        }
+    }
+
+    fn member() -> UnlockedMember {
+        let pass = Passphrase::new("bench".into());
+        let stored = Member::create(
+            "bench",
+            "Bench",
+            &pass,
+            KdfParams::minimum(),
+            2048,
+            &mut rng(1),
+        )
+        .unwrap();
+        stored.unlock(&pass).unwrap()
+    }
+
+    fn vault_of(me: &UnlockedMember, n: usize) -> VaultFile {
+        let mut r = rng(n as u64);
+        let file = VaultFile::create(me, "Bench", NOW, &mut r).unwrap();
+        let mut v = file.open(me, &Trust::own(me), &mut r).unwrap();
+        v.import((0..n).map(draft).collect(), NOW, &mut r).unwrap();
+        v.file().clone()
+    }
+
+    fn open(file: &VaultFile, me: &UnlockedMember) -> OpenVault {
+        file.open(me, &Trust::own(me), &mut rng(2)).unwrap()
+    }
+
+    pub fn benches(c: &mut Criterion) {
+        let me = member();
+
+        let mut slow = c.benchmark_group("keys");
+        slow.sample_size(10);
+        let pass = Passphrase::new("bench".into());
+        let stored = me.reseal(&pass, KdfParams::default(), &mut rng(3)).unwrap();
+        slow.bench_function("unlock, Argon2id m=64MiB t=3 p=4", |b| {
+            b.iter(|| black_box(stored.unlock(&pass).unwrap()))
+        });
+        slow.bench_function("member create, RSA-2048 keygen + Argon2id minimum", |b| {
+            let mut r = rng(4);
+            b.iter(|| {
+                black_box(
+                    Member::create("m", "M", &pass, KdfParams::minimum(), 2048, &mut r).unwrap(),
+                )
+            })
+        });
+        slow.finish();
+
+        let empty = vault_of(&me, 0);
+        c.bench_function("open empty vault (one RSA-OAEP unwrap, head checks)", |b| {
+            b.iter(|| black_box(open(&empty, &me)))
+        });
+
+        let mut sizes = vec![1_000, 10_000];
+        if std::env::var_os("LATCHKEY_BENCH_BIG").is_some() {
+            sizes.push(100_000);
+        }
+        let mut group = c.benchmark_group("open");
+        group.sample_size(10);
+        for n in sizes {
+            let file = vault_of(&me, n);
+            group.bench_function(format!("{n} entries"), |b| {
+                b.iter(|| black_box(open(&file, &me).list().len()))
+            });
+            group.bench_function(format!("{n} entries, from JSON"), |b| {
+                let json = file.to_json();
+                b.iter(|| black_box(open(&VaultFile::from_json(&json).unwrap(), &me)))
+            });
+            if n == 10_000 {
+                let v = open(&file, &me);
+                let id = v.list()[n / 2].id.clone();
+                group.bench_function("verify every Ed25519 signature, 10000 entries", |b| {
+                    b.iter(|| v.verify_signatures().unwrap())
+                });
+                group.bench_function("search, 10000 entries", |b| {
+                    b.iter(|| black_box(v.search("portal77").len()))
+                });
+                group.bench_function("reveal one entry's secrets, 10000 entries", |b| {
+                    b.iter_batched(
+                        || open(&file, &me),
+                        |mut v| {
+                            black_box(v.secrets(&id, Access::Reveal, NOW, &mut rng(5)).unwrap())
+                        },
+                        BatchSize::LargeInput,
+                    )
+                });
+                group.bench_function("append a version (edit), 10000 entries", |b| {
+                    b.iter_batched(
+                        || open(&file, &me),
+                        |mut v| v.edit(&id, draft(1), NOW, &mut rng(6)).unwrap(),
+                        BatchSize::LargeInput,
+                    )
+                });
+            }
+        }
+        group.finish();
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+criterion::criterion_group!(benches, native::benches);
+#[cfg(not(target_arch = "wasm32"))]
+criterion::criterion_main!(benches);
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,320 @@
+//! The records a vault file is made of, as stored, and the transcripts their
+//! signatures and ids cover. docs/FORMAT.md describes each field.
+//!
+//! A record's id is SHA-256 over its transcript followed by its signature, so
+//! a record that points at another by id (a parent, a previous event, a head's
+//! tips) pins its exact bytes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::member::MemberCard;
+use crate::primitives::b64;
+use crate::primitives::hash::{Digest, sha256};
+use crate::primitives::seal::Sealed;
+use crate::primitives::transcript::Transcript;
+
+/// A member's role in one vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads, writes, grants and revokes.
+    Admin,
+    /// Reads and writes entries.
+    Editor,
+    /// Reads entries (and so leaves audit records).
+    Viewer,
+}
+
+impl Role {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub(crate) fn can_write(self) -> bool {
+        matches!(self, Role::Admin | Role::Editor)
+    }
+}
+
+fn seal_into(t: &mut Transcript, sealed: &Sealed) {
+    t.bytes(&sealed.nonce)
+        .bytes(&sealed.commit)
+        .bytes(&sealed.ct);
+}
+
+fn digest_into(t: &mut Transcript, digest: Option<&Digest>) {
+    t.bytes(digest.map(|d| d.as_bytes().as_slice()).unwrap_or(&[]));
+}
+
+fn record_id(t: &Transcript, sig: &[u8; 64]) -> Digest {
+    let mut bytes = t.as_bytes().to_vec();
+    bytes.extend_from_slice(sig);
+    sha256(&bytes)
+}
+
+/// One change to the member list. The events form a chain: each names the
+/// id of the one before it and is signed by an admin of the list as it
+/// stood before the change (the first by the vault's creator).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct MemberEvent {
+    pub(crate) seq: u64,
+    pub(crate) prev: Option<Digest>,
+    pub(crate) time: u64,
+    pub(crate) author: String,
+    #[serde(flatten)]
+    pub(crate) change: MemberChange,
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize_array"
+    )]
+    pub(crate) sig: [u8; 64],
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub(crate) enum MemberChange {
+    /// The vault's first record: its creator, an admin, and its sealed name.
+    Create {
+        card: MemberCard,
+        name: Sealed,
+    },
+    Grant {
+        card: MemberCard,
+        role: Role,
+    },
+    /// Removes a member and starts key epoch `epoch`; `previous` is the
+    /// retired vault key sealed under the new one, so remaining members still
+    /// read versions written before the change.
+    Revoke {
+        member: String,
+        epoch: u64,
+        previous: Sealed,
+    },
+}
+
+impl MemberEvent {
+    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
+        let mut t = Transcript::new("latchkey member event");
+        t.str(vault_id).u64(self.seq);
+        digest_into(&mut t, self.prev.as_ref());
+        t.u64(self.time).str(&self.author);
+        match &self.change {
+            MemberChange::Create { card, name } => {
+                t.str("create");
+                card.transcript_into(&mut t);
+                seal_into(&mut t, name);
+            }
+            MemberChange::Grant { card, role } => {
+                t.str("grant");
+                card.transcript_into(&mut t);
+                t.str(role.as_str());
+            }
+            MemberChange::Revoke {
+                member,
+                epoch,
+                previous,
+            } => {
+                t.str("revoke").str(member).u64(*epoch);
+                seal_into(&mut t, previous);
+            }
+        }
+        t
+    }
+
+    pub(crate) fn id(&self, vault_id: &str) -> Digest {
+        record_id(&self.transcript(vault_id), &self.sig)
+    }
+}
+
+/// The vault key of one epoch wrapped with RSA-OAEP to one member, signed by
+/// the admin who wrapped it. Without that signature a wrap proves nothing:
+/// anyone can encrypt to a public key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Wrap {
+    pub(crate) epoch: u64,
+    pub(crate) recipient: String,
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize_array"
+    )]
+    pub(crate) fingerprint: [u8; 32],
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize"
+    )]
+    pub(crate) wrapped: Vec<u8>,
+    pub(crate) author: String,
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize_array"
+    )]
+    pub(crate) sig: [u8; 64],
+}
+
+impl Wrap {
+    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
+        let mut t = Transcript::new("latchkey wrap");
+        t.str(vault_id)
+            .u64(self.epoch)
+            .str(&self.recipient)
+            .bytes(&self.fingerprint);
+        t.bytes(&self.wrapped).str(&self.author);
+        t
+    }
+
+    pub(crate) fn id(&self, vault_id: &str) -> Digest {
+        record_id(&self.transcript(vault_id), &self.sig)
+    }
+}
+
+/// The OAEP label: names the vault, the recipient and the epoch, so a wrap
+/// copied to another vault or member does not decrypt.
+pub(crate) fn wrap_label(
+    vault_id: &str,
+    recipient: &str,
+    fingerprint: &[u8; 32],
+    epoch: u64,
+) -> Vec<u8> {
+    let mut t = Transcript::new("latchkey wrap label");
+    t.str(vault_id).str(recipient).bytes(fingerprint).u64(epoch);
+    t.as_bytes().to_vec()
+}
+
+/// One version of one entry: its version key sealed under the vault key of
+/// `epoch`, then the overview and the secrets each sealed under the version
+/// key. A delete is a version too (its overview says so).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct VersionRecord {
+    pub(crate) entry: String,
+    pub(crate) version: u64,
+    pub(crate) parent: Option<Digest>,
+    pub(crate) epoch: u64,
+    pub(crate) author: String,
+    pub(crate) time: u64,
+    pub(crate) key: Sealed,
+    pub(crate) overview: Sealed,
+    pub(crate) secrets: Sealed,
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize_array"
+    )]
+    pub(crate) sig: [u8; 64],
+}
+
+impl VersionRecord {
+    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
+        let mut t = Transcript::new("latchkey version");
+        t.str(vault_id).str(&self.entry).u64(self.version);
+        digest_into(&mut t, self.parent.as_ref());
+        t.u64(self.epoch).str(&self.author).u64(self.time);
+        seal_into(&mut t, &self.key);
+        seal_into(&mut t, &self.overview);
+        seal_into(&mut t, &self.secrets);
+        t
+    }
+
+    pub(crate) fn id(&self, vault_id: &str) -> Digest {
+        record_id(&self.transcript(vault_id), &self.sig)
+    }
+}
+
+/// One audit record. `parents` are the audit records its writer had seen
+/// last (usually one; more after two copies were merged), which chains the
+/// log by hash. The body (action, member, entry) is sealed under the vault key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AuditStored {
+    pub(crate) parents: Vec<Digest>,
+    pub(crate) epoch: u64,
+    pub(crate) author: String,
+    pub(crate) time: u64,
+    pub(crate) body: Sealed,
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize_array"
+    )]
+    pub(crate) sig: [u8; 64],
+}
+
+impl AuditStored {
+    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
+        let mut t = Transcript::new("latchkey audit record");
+        t.str(vault_id)
+            .list(self.parents.iter().map(|d| d.as_bytes().as_slice()));
+        t.u64(self.epoch).str(&self.author).u64(self.time);
+        seal_into(&mut t, &self.body);
+        t
+    }
+
+    pub(crate) fn id(&self, vault_id: &str) -> Digest {
+        record_id(&self.transcript(vault_id), &self.sig)
+    }
+}
+
+/// The vault head: a counter that only grows, and the ids of every entry's
+/// latest versions, of the audit log's latest records and of the member log's
+/// last event. MACed with a key derived from the vault key (only members can
+/// write one) and signed by its writer (so it says which member did).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct HeadRecord {
+    pub(crate) counter: u64,
+    pub(crate) supersedes: Vec<Digest>,
+    pub(crate) writer: String,
+    pub(crate) time: u64,
+    pub(crate) epoch: u64,
+    pub(crate) members: Digest,
+    pub(crate) versions: Vec<HeadTip>,
+    pub(crate) audit: Vec<Digest>,
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize_array"
+    )]
+    pub(crate) mac: [u8; 32],
+    #[serde(
+        serialize_with = "b64::serialize",
+        deserialize_with = "b64::deserialize_array"
+    )]
+    pub(crate) sig: [u8; 64],
+}
+
+impl HeadRecord {
+    /// What the MAC covers.
+    pub(crate) fn mac_transcript(&self, vault_id: &str) -> Transcript {
+        let mut t = Transcript::new("latchkey head");
+        t.str(vault_id).u64(self.counter);
+        t.list(self.supersedes.iter().map(|d| d.as_bytes().as_slice()));
+        t.str(&self.writer)
+            .u64(self.time)
+            .u64(self.epoch)
+            .bytes(self.members.as_bytes());
+        t.u64(self.versions.len() as u64);
+        for tip in &self.versions {
+            t.str(&tip.entry).u64(tip.version).bytes(tip.id.as_bytes());
+        }
+        t.list(self.audit.iter().map(|d| d.as_bytes().as_slice()));
+        t
+    }
+
+    /// What the signature covers: the MAC transcript and the MAC.
+    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
+        let mut t = self.mac_transcript(vault_id);
+        t.bytes(&self.mac);
+        t
+    }
+
+    pub(crate) fn id(&self, vault_id: &str) -> Digest {
+        record_id(&self.transcript(vault_id), &self.sig)
+    }
+}
+
+/// One latest version as a head names it. The entry and version number are
+/// there so that a missing tip can be told apart: altered (another record
+/// with the same number is there) or dropped (none is).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) struct HeadTip {
+    pub(crate) entry: String,
+    pub(crate) version: u64,
+    pub(crate) id: Digest,
+}
