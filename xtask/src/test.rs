@@ -60,14 +60,7 @@ fn format() -> Result<(), String> {
 fn clippy_native() -> Result<(), String> {
     run::cmd(
         "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     )
 }
 
@@ -99,13 +92,7 @@ fn tests_native() -> Result<(), String> {
 fn tests_wasm() -> Result<(), String> {
     run::cmd(
         "cargo",
-        &[
-            "test",
-            "-p",
-            "latchkey-core",
-            "--target",
-            "wasm32-unknown-unknown",
-        ],
+        &["test", "-p", "latchkey-core", "--target", "wasm32-unknown-unknown"],
     )
 }
 
