@@ -148,8 +148,10 @@ export async function addEntry(popup, entry) {
   );
 }
 
-// Clicks the Fill button of the entry with this title, as a person would.
-export async function clickFill(popup, title) {
+// Clicks the Fill button of the entry with this title, as a person would,
+// then brings the filled page back to the front (a background tab runs no
+// animation frames, which the driver's waits rely on).
+export async function clickFill(popup, title, page) {
   const handle = await popup.waitForFunction(
     (title) =>
       [...document.querySelectorAll("#entries li")].find((li) =>
@@ -162,6 +164,7 @@ export async function clickFill(popup, title) {
   const fill = await handle.asElement().$("button");
   await fill.click();
   await popup.waitForFunction(() => /Filling/.test(document.getElementById("status").textContent));
+  await page?.bringToFront();
 }
 
 // Opens a fixture page, then the popup for it, and fills entry `title` into it.
@@ -170,7 +173,7 @@ export async function fillPage(session, url, title) {
   await page.goto(url);
   await page.bringToFront();
   const popup = await openPopup(session);
-  await clickFill(popup, title);
+  await clickFill(popup, title, page);
   return page;
 }
 
