@@ -56,8 +56,13 @@ mod secret;
 mod trust;
 mod vault;
 
+// The typed native-messaging messages and the Noise session (issue 4).
+pub mod channel;
+
 // TOTP, URL matching and the password generator (issue 3).
+pub mod generator;
 pub mod matching;
+pub mod totp;
 
 pub use audit::{AuditAction, AuditRecord};
 pub use entry::{

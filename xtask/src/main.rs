@@ -4,6 +4,7 @@
 //! Debian and npm packages), so a fresh machine needs no set-up by hand.
 #![forbid(unsafe_code)]
 
+mod dist;
 mod prereq;
 mod run;
 mod test;
@@ -15,6 +16,7 @@ usage: cargo xtask <command>
 
 commands:
   test      run every check and test, exactly as CI does
+  dist      build the extension into dist/chrome and dist/firefox, with zips
   help      show this text";
 
 fn main() -> ExitCode {
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
 
     let result = match command {
         "test" => test::run(&args[1..]),
+        "dist" => dist::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

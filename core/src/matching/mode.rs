@@ -22,7 +22,8 @@ pub enum MatchMode {
     Exact,
     /// The page URL begins with the saved URL (after both are normalized).
     StartsWith,
-    /// The saved text is a regular expression that must match the whole page URL.
+    /// The saved text is a regular expression searched for in the normalized
+    /// page URL (anchor it with `^` and `$` to match the whole URL).
     Regex,
     /// Never offered on any page; the URL is kept for the record only.
     Never,

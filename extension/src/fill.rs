@@ -1,0 +1,223 @@
+//! The one origin check every fill goes through.
+//!
+//! A fill starts only from a user action in browser-owned UI (a `FillTrigger`)
+//! and becomes a pending `FillRequest` bound to one tab and one entry. The
+//! content scripts of that tab are then asked to claim it; each claim arrives
+//! as a new message, so the frame's URL is the browser's, read at the moment
+//! the credential is handed out, and the answer goes back to that one document
+//! only. A `FillGrant` can only be made here, and the session hands out a
+//! credential only against a grant.
+
+use crate::sender::PageFrame;
+use crate::site::{self, SiteError};
+
+/// How long a fill request waits for the page's frames to claim it.
+pub const FILL_WINDOW_MS: f64 = 10_000.0;
+
+/// The user actions in browser-owned UI that may start a fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FillTrigger {
+    /// The fill button of the popup.
+    Popup,
+    /// The keyboard shortcut (commands API).
+    Command,
+    /// The context menu item.
+    ContextMenu,
+}
+
+impl FillTrigger {
+    /// Every fill path; the gate's tests walk all of them.
+    pub const ALL: [FillTrigger; 3] = [
+        FillTrigger::Popup,
+        FillTrigger::Command,
+        FillTrigger::ContextMenu,
+    ];
+}
+
+/// A fill the user asked for, waiting for the page's frames to claim it.
+#[derive(Clone, Debug)]
+struct FillRequest {
+    id: String,
+    tab_id: i64,
+    entry: String,
+    expires_at_ms: f64,
+    served: Vec<i64>,
+}
+
+/// Proof that a frame passed the origin check for one entry, just now.
+#[derive(Debug)]
+pub struct FillGrant {
+    entry: String,
+    origin: String,
+}
+
+impl FillGrant {
+    pub fn entry(&self) -> &str {
+        &self.entry
+    }
+
+    /// The origin the content script must still be on when it sets the values.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+}
+
+/// Why a frame's claim got nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FillError {
+    #[error("no fill was asked for here; fills start only from the popup, shortcut or menu")]
+    NotRequested,
+    #[error("the fill was asked for a different tab")]
+    OtherTab,
+    #[error("the fill request expired; ask again")]
+    Expired,
+    #[error("this frame was already filled for this request")]
+    AlreadyFilled,
+    #[error("{0}")]
+    Site(#[from] SiteError),
+}
+
+/// The pending fills of this service worker.
+#[derive(Default)]
+pub struct FillGate {
+    pending: Vec<FillRequest>,
+}
+
+impl FillGate {
+    /// Records a fill the user asked for and returns the id the frames must quote.
+    pub fn begin(&mut self, tab_id: i64, entry: &str, request_id: String, now_ms: f64) -> String {
+        self.pending
+            .retain(|r| r.expires_at_ms > now_ms && r.tab_id != tab_id);
+        self.pending.push(FillRequest {
+            id: request_id.clone(),
+            tab_id,
+            entry: entry.to_owned(),
+            expires_at_ms: now_ms + FILL_WINDOW_MS,
+            served: Vec::new(),
+        });
+        request_id
+    }
+
+    /// The entry a pending request is for, so the caller can look up its saved URLs.
+    pub fn entry_of(&self, request_id: &str) -> Option<&str> {
+        self.pending
+            .iter()
+            .find(|r| r.id == request_id)
+            .map(|r| r.entry.as_str())
+    }
+
+    /// Checks a frame's claim: the request exists, is recent, is for this tab,
+    /// this frame has not been served, and the frame's own URL matches the entry.
+    pub fn claim(
+        &mut self,
+        request_id: &str,
+        frame: &PageFrame,
+        saved_urls: &[String],
+        now_ms: f64,
+    ) -> Result<FillGrant, FillError> {
+        let request = self
+            .pending
+            .iter_mut()
+            .find(|r| r.id == request_id)
+            .ok_or(FillError::NotRequested)?;
+        if request.expires_at_ms <= now_ms {
+            return Err(FillError::Expired);
+        }
+        if request.tab_id != frame.tab_id {
+            return Err(FillError::OtherTab);
+        }
+        if request.served.contains(&frame.frame_id) {
+            return Err(FillError::AlreadyFilled);
+        }
+
+        site::check_any(&frame.url, saved_urls)?;
+
+        request.served.push(frame.frame_id);
+        Ok(FillGrant {
+            entry: request.entry.clone(),
+            origin: frame.url.origin().ascii_serialization(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use url::Url;
+
+    fn frame(tab_id: i64, frame_id: i64, url: &str) -> PageFrame {
+        PageFrame {
+            tab_id,
+            frame_id,
+            url: Url::parse(url).unwrap(),
+            document_id: None,
+        }
+    }
+
+    fn saved() -> Vec<String> {
+        vec!["http://127.0.0.1:8080/".to_owned()]
+    }
+
+    #[test]
+    fn a_matching_frame_of_the_asked_tab_is_granted_once() {
+        let mut gate = FillGate::default();
+        let id = gate.begin(5, "e1", "r1".into(), 0.0);
+        let grant = gate.claim(
+            &id,
+            &frame(5, 0, "http://127.0.0.1:8080/login"),
+            &saved(),
+            1.0,
+        );
+        let grant = grant.unwrap();
+        assert_eq!(
+            (grant.entry(), grant.origin()),
+            ("e1", "http://127.0.0.1:8080")
+        );
+
+        let again = gate.claim(
+            &id,
+            &frame(5, 0, "http://127.0.0.1:8080/login"),
+            &saved(),
+            2.0,
+        );
+        assert_eq!(again.unwrap_err(), FillError::AlreadyFilled);
+    }
+
+    #[test]
+    fn unrequested_other_tab_expired_and_other_origin_get_nothing() {
+        let mut gate = FillGate::default();
+        let f = frame(5, 0, "http://127.0.0.1:8080/");
+        assert_eq!(
+            gate.claim("nope", &f, &saved(), 0.0).unwrap_err(),
+            FillError::NotRequested
+        );
+
+        let id = gate.begin(5, "e1", "r1".into(), 0.0);
+        let other_tab = frame(6, 0, "http://127.0.0.1:8080/");
+        assert_eq!(
+            gate.claim(&id, &other_tab, &saved(), 1.0).unwrap_err(),
+            FillError::OtherTab
+        );
+        let late = gate.claim(&id, &f, &saved(), FILL_WINDOW_MS + 1.0);
+        assert_eq!(late.unwrap_err(), FillError::Expired);
+
+        let id = gate.begin(5, "e1", "r2".into(), 0.0);
+        let cross = frame(5, 3, "http://localhost:8080/");
+        let refused = gate.claim(&id, &cross, &saved(), 1.0).unwrap_err();
+        assert_eq!(refused, FillError::Site(SiteError::OtherSite));
+    }
+
+    #[test]
+    fn a_new_request_for_a_tab_replaces_the_old_one() {
+        let mut gate = FillGate::default();
+        let old = gate.begin(5, "e1", "r1".into(), 0.0);
+        gate.begin(5, "e2", "r2".into(), 1.0);
+        let f = frame(5, 0, "http://127.0.0.1:8080/");
+        assert_eq!(
+            gate.claim(&old, &f, &saved(), 2.0).unwrap_err(),
+            FillError::NotRequested
+        );
+        assert_eq!(gate.entry_of("r2"), Some("e2"));
+    }
+}

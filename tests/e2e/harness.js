@@ -1,0 +1,180 @@
+// Launching Debian's Chromium and Firefox ESR with the built extension in a
+// fresh profile, and driving latchkey's popup the way a person would.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import puppeteer from "puppeteer-core";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const CHROME_ID = "gbaebdhpdpjkklhkedkjnnoedbdnpfej";
+export const GECKO_ID = "latchkey@latchkey.invalid";
+// Firefox gives each add-on a random internal UUID; the profile pins ours so
+// the test knows the popup's address.
+const FIREFOX_UUID = "6f1d7c0e-3a52-4b8e-9d1f-2c4b5a6e7f80";
+
+// Flags that keep Chromium from reaching anything but 127.0.0.1.
+const CHROMIUM_QUIET = [
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--disable-domain-reliability",
+  "--disable-features=MediaRouter,OptimizationHints,Translate",
+];
+
+export const BROWSERS = (process.env.LATCHKEY_BROWSERS ?? "chromium,firefox").split(",");
+
+async function freshProfile(kind) {
+  return fs.mkdtemp(path.join(os.tmpdir(), `latchkey-${kind}-`));
+}
+
+// Starts a browser with the extension loaded; resolves once its worker runs.
+export async function launch(kind) {
+  const profile = await freshProfile(kind);
+  let browser;
+  let base;
+  if (kind === "chromium") {
+    const extension = path.join(ROOT, "dist/chrome");
+    browser = await puppeteer.launch({
+      executablePath: process.env.LATCHKEY_CHROMIUM ?? "/usr/bin/chromium",
+      headless: false,
+      pipe: true,
+      userDataDir: profile,
+      ignoreDefaultArgs: ["--disable-extensions"],
+      args: [
+        "--headless=new",
+        ...CHROMIUM_QUIET,
+        `--load-extension=${extension}`,
+        `--disable-extensions-except=${extension}`,
+        ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+      ],
+    });
+    base = `chrome-extension://${CHROME_ID}/`;
+    await browser.waitForTarget(
+      (t) => t.type() === "service_worker" && t.url().startsWith(base),
+      { timeout: 20_000 },
+    );
+  } else if (kind === "firefox") {
+    browser = await puppeteer.launch({
+      browser: "firefox",
+      executablePath: process.env.LATCHKEY_FIREFOX ?? "/usr/bin/firefox-esr",
+      headless: true,
+      userDataDir: profile,
+      extraPrefsFirefox: {
+        "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+        "app.update.enabled": false,
+        "network.captive-portal-service.enabled": false,
+        "network.connectivity-service.enabled": false,
+        "extensions.getAddons.cache.enabled": false,
+        "browser.ping-centre.telemetry": false,
+      },
+    });
+    await browser.installExtension(path.join(ROOT, "dist/firefox"));
+    base = `moz-extension://${FIREFOX_UUID}/`;
+  } else {
+    throw new Error(`unknown browser ${kind}`);
+  }
+
+  const popup = await firstRunTab(browser, base);
+  return {
+    kind,
+    browser,
+    base,
+    popup,
+    async close() {
+      await browser.close();
+      await fs.rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// The popup page in a tab of its own: the one latchkey opens on first run.
+// It acts on the tab that was active just before it (see popup.js).
+async function firstRunTab(browser, base) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const page of await browser.pages()) {
+      // Firefox's WebDriver BiDi does not report extension URLs to the
+      // driver, so the tab is asked where it is.
+      const where = await page.evaluate(() => location.href).catch(() => "");
+      if (where.startsWith(`${base}popup.html`)) return page;
+    }
+    await sleep(200);
+  }
+  throw new Error("latchkey did not open its first-run tab");
+}
+
+export async function openPopup(session) {
+  const page = session.popup;
+  await page.bringToFront();
+  await page.waitForFunction(() => document.getElementById("status") !== null);
+  return page;
+}
+
+export async function waitVisible(page, selector) {
+  await page.waitForSelector(`${selector}:not([hidden])`, { timeout: 20_000 });
+}
+
+export async function createVault(popup, passphrase) {
+  await waitVisible(popup, "#create");
+  await popup.type("#create-pass", passphrase);
+  await popup.click("#create button[type=submit]");
+  await waitVisible(popup, "#vault");
+}
+
+export async function unlock(popup, passphrase) {
+  await waitVisible(popup, "#unlock");
+  await popup.type("#unlock-pass", passphrase);
+  await popup.click("#unlock button[type=submit]");
+  await waitVisible(popup, "#vault");
+}
+
+export async function addEntry(popup, entry) {
+  await waitVisible(popup, "#vault");
+  await popup.evaluate(() => (document.getElementById("add-panel").open = true));
+  await popup.type("#add-title", entry.title);
+  if (entry.username) await popup.type("#add-username", entry.username);
+  if (entry.password) await popup.type("#add-password", entry.password);
+  if (entry.url) await popup.type("#add-url", entry.url);
+  if (entry.totp) await popup.type("#add-totp", entry.totp);
+  await popup.click("#add button[type=submit]");
+  await popup.waitForFunction(
+    (title) => [...document.querySelectorAll("#entries .name")].some((n) => n.textContent.startsWith(title)),
+    {},
+    entry.title,
+  );
+}
+
+// Clicks the Fill button of the entry with this title, as a person would,
+// then brings the filled page back to the front (a background tab runs no
+// animation frames, which the driver's waits rely on).
+export async function clickFill(popup, title, page) {
+  const handle = await popup.waitForFunction(
+    (title) =>
+      [...document.querySelectorAll("#entries li")].find((li) =>
+        li.querySelector(".name").textContent.startsWith(title),
+      ),
+    {},
+    title,
+  );
+  await popup.evaluate(() => (document.getElementById("status").textContent = ""));
+  const fill = await handle.asElement().$("button");
+  await fill.click();
+  await popup.waitForFunction(() => /Filling/.test(document.getElementById("status").textContent));
+  await page?.bringToFront();
+}
+
+// Opens a fixture page, then the popup for it, and fills entry `title` into it.
+export async function fillPage(session, url, title) {
+  const page = await session.browser.newPage();
+  await page.goto(url);
+  await page.bringToFront();
+  const popup = await openPopup(session);
+  await clickFill(popup, title, page);
+  return page;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
