@@ -5,23 +5,18 @@ use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
-use latchkey_core::generator::{
-    PassphrasePolicy, PasswordPolicy, generate_passphrase, generate_password,
-};
-use latchkey_core::matching::{self, MatchMode, PageUrl};
-use latchkey_core::totp::OtpUri;
+use clap::Subcommand;
 use latchkey_core::{
-    Access, EntryDraft, EntryId, EntryOverview, Fingerprint, KdfParams, Member, MemberCard,
-    OpenError, OpenVault, Role, SavedUrl, Secret, Trust, UnlockError, UnlockedMember, VaultError,
-    VaultFile,
+    Access, EntryId, Fingerprint, KdfParams, Member, MemberCard, OpenError, OpenVault, Role, Trust,
+    UnlockError, UnlockedMember, VaultError, VaultFile,
 };
 use serde_json::json;
 
 use crate::cli::{EXIT_CORRUPT, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
+use crate::entry_args::{EntryArgs, draft, list_out, overview_json};
 use crate::passphrase::{self, Source};
 use crate::serve::{now, os_rng};
-use crate::{paths, vault_store};
+use crate::{paths, tools, vault_store};
 
 /// Exit code for a passphrase that does not unlock the member.
 pub const EXIT_WRONG_PASSPHRASE: u8 = 3;
@@ -121,25 +116,6 @@ pub enum VaultCommand {
     },
 }
 
-#[derive(Args)]
-pub struct EntryArgs {
-    #[arg(long)]
-    pub title: String,
-    #[arg(long, default_value = "")]
-    pub username: String,
-    /// A saved URL, optionally `MODE=URL` (base-domain, host, exact, starts-with, regex, never).
-    #[arg(long = "url")]
-    pub urls: Vec<String>,
-    #[arg(long, default_value = "")]
-    pub folder: String,
-    /// The environment variable that holds the password.
-    #[arg(long, value_name = "NAME")]
-    pub password_env: Option<String>,
-    /// The environment variable that holds an otpauth:// URI.
-    #[arg(long, value_name = "NAME")]
-    pub totp_env: Option<String>,
-}
-
 pub struct Options {
     pub vault: Option<PathBuf>,
     pub json: bool,
@@ -179,7 +155,7 @@ fn load_member() -> Result<Member, Failure> {
         .map_err(|e| Failure::new(EXIT_CORRUPT, format!("{}: {e}", path.display())))
 }
 
-fn unlock(options: &Options) -> Result<UnlockedMember, Failure> {
+pub(crate) fn unlock(options: &Options) -> Result<UnlockedMember, Failure> {
     let member = load_member()?;
     let source = Source {
         fd: options.passphrase_fd,
@@ -203,7 +179,7 @@ fn store_failure(e: vault_store::VaultStoreError) -> Failure {
     Failure::new(code, e)
 }
 
-fn vault_failure(e: VaultError) -> Failure {
+pub(crate) fn vault_failure(e: VaultError) -> Failure {
     let code = match &e {
         VaultError::NoSuchEntry(_) | VaultError::NoSuchVersion { .. } | VaultError::Deleted(_) => {
             EXIT_NOT_FOUND
@@ -219,13 +195,13 @@ fn open_failure(e: OpenError) -> Failure {
 }
 
 /// The vault file, opened, with the lock held so the write back cannot race.
-struct Session {
+pub(crate) struct Session {
     path: PathBuf,
-    open: OpenVault,
+    pub(crate) open: OpenVault,
     _lock: vault_store::WriteLock,
 }
 
-fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure> {
+pub(crate) fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure> {
     let path = vault_path(options)?;
     let lock = vault_store::lock(&path).map_err(store_failure)?;
     let (_, file) = vault_store::read(&path)
@@ -250,90 +226,23 @@ fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure
     })
 }
 
-fn save(session: &Session) -> Result<(), Failure> {
+pub(crate) fn save(session: &Session) -> Result<(), Failure> {
     let file = session.open.file();
     vault_store::write_locked(&session.path, &file.to_json(), file).map_err(store_failure)?;
     Ok(())
 }
 
-fn entry_id(text: &str) -> Result<EntryId, Failure> {
+pub(crate) fn entry_id(text: &str) -> Result<EntryId, Failure> {
     EntryId::parse(text)
         .map_err(|e| Failure::new(EXIT_USAGE, format!("`{text}` is not an entry id: {e}")))
 }
 
-fn env_secret(name: &Option<String>) -> Result<Option<Secret>, Failure> {
-    match name {
-        None => Ok(None),
-        Some(name) => std::env::var(name)
-            .map(|v| Some(Secret::new(v)))
-            .map_err(|_| {
-                Failure::new(
-                    EXIT_USAGE,
-                    format!("the environment variable `{name}` is not set"),
-                )
-            }),
-    }
-}
-
-fn parse_mode(text: &str) -> Option<MatchMode> {
-    MatchMode::ALL
-        .into_iter()
-        .find(|m| m.as_str().eq_ignore_ascii_case(text) || m.as_str().replace('_', "-") == text)
-}
-
-fn draft(args: EntryArgs) -> Result<EntryDraft, Failure> {
-    let mut urls = Vec::new();
-    for spec in args.urls {
-        let (mode, url) = match spec.split_once('=') {
-            Some((mode, url)) if !mode.contains(':') => {
-                let mode = parse_mode(mode).ok_or_else(|| {
-                    Failure::new(EXIT_USAGE, format!("unknown match mode `{mode}`"))
-                })?;
-                (mode, url.to_owned())
-            }
-            _ => (MatchMode::default(), spec),
-        };
-        urls.push(SavedUrl { url, mode });
-    }
-    Ok(EntryDraft {
-        title: args.title,
-        username: args.username,
-        password: env_secret(&args.password_env)?.unwrap_or_default(),
-        urls,
-        totp: env_secret(&args.totp_env)?,
-        folder: args.folder,
-        ..EntryDraft::default()
-    })
-}
-
-fn overview_json(o: &EntryOverview) -> serde_json::Value {
-    json!({
-        "id": o.id.as_str(), "version": o.version, "title": o.title, "username": o.username,
-        "urls": o.urls, "folder": o.folder, "has_totp": o.has_totp, "updated": o.updated,
-    })
-}
-
-fn overview_line(o: &EntryOverview) -> String {
-    let url = o.urls.first().map(|u| u.url.as_str()).unwrap_or("");
-    format!("{}  {}  {}  {}\n", o.id.as_str(), o.title, o.username, url)
-}
-
-fn print(options: &Options, text: &str, value: serde_json::Value) {
+pub(crate) fn print(options: &Options, text: &str, value: serde_json::Value) {
     if options.json {
         println!("{value}");
     } else {
         print!("{text}");
     }
-}
-
-fn list_out(options: &Options, entries: &[EntryOverview]) {
-    let text: String = if entries.is_empty() {
-        "no entries\n".into()
-    } else {
-        entries.iter().map(overview_line).collect()
-    };
-    let value = json!({"entries": entries.iter().map(overview_json).collect::<Vec<_>>()});
-    print(options, &text, value);
 }
 
 pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
@@ -593,121 +502,14 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
                 json!({"revoked": member}),
             );
         }
-        VaultCommand::Totp { id, uri, at } => totp(options, id, uri, at)?,
+        VaultCommand::Totp { id, uri, at } => tools::totp(options, id, uri, at)?,
         VaultCommand::Generate {
             length,
             no_symbols,
             words,
-        } => {
-            let generated = match words {
-                Some(words) => {
-                    let policy = PassphrasePolicy {
-                        words,
-                        ..PassphrasePolicy::default()
-                    };
-                    generate_passphrase(&policy, &mut rng)
-                }
-                None => {
-                    let policy = PasswordPolicy {
-                        length,
-                        symbols: !no_symbols,
-                        ..PasswordPolicy::default()
-                    };
-                    generate_password(&policy, &mut rng)
-                }
-            }
-            .map_err(|e| Failure::new(EXIT_USAGE, e))?;
-            print(
-                options,
-                &format!("{}\n", generated.as_str()),
-                json!({"generated": generated.as_str()}),
-            );
-        }
-        VaultCommand::Match { url, all } => {
-            let page = PageUrl::parse(&url)
-                .map_err(|e| Failure::new(EXIT_USAGE, format!("`{url}`: {e}")))?;
-            let session = open_vault(options, &unlock(options)?)?;
-            let mut offered = Vec::new();
-            let mut refused = Vec::new();
-            for entry in session.open.list() {
-                for saved in &entry.urls {
-                    match matching::matches(&page, &saved.url, saved.mode) {
-                        Ok(reason) => offered.push((
-                            reason.rank(),
-                            entry.clone(),
-                            saved.clone(),
-                            reason.to_string(),
-                        )),
-                        Err(no) => refused.push((entry.clone(), saved.clone(), no.to_string())),
-                    }
-                }
-            }
-            offered.sort_by_key(|(rank, ..)| *rank);
-            let mut text = String::new();
-            if offered.is_empty() {
-                text.push_str("no entry would be offered on this page\n");
-            }
-            for (_, entry, saved, why) in &offered {
-                text.push_str(&format!(
-                    "offered: {} ({})  {}: {why}\n",
-                    entry.title,
-                    entry.id.as_str(),
-                    saved.url
-                ));
-            }
-            if all {
-                for (entry, saved, why) in &refused {
-                    text.push_str(&format!(
-                        "not offered: {} ({})  {}: {why}\n",
-                        entry.title,
-                        entry.id.as_str(),
-                        saved.url
-                    ));
-                }
-            }
-            let value = json!({
-                "offered": offered.iter().map(|(_, e, s, why)| json!({"id": e.id.as_str(), "title": e.title, "url": s.url, "rule": s.mode.as_str(), "reason": why})).collect::<Vec<_>>(),
-                "not_offered": refused.iter().map(|(e, s, why)| json!({"id": e.id.as_str(), "title": e.title, "url": s.url, "reason": why})).collect::<Vec<_>>(),
-            });
-            print(options, &text, value);
-        }
+        } => tools::generate(options, length, no_symbols, words)?,
+        VaultCommand::Match { url, all } => tools::explain_match(options, &url, all)?,
     }
-    Ok(())
-}
-
-fn totp(
-    options: &Options,
-    id: Option<String>,
-    uri: Option<String>,
-    at: Option<u64>,
-) -> Result<(), Failure> {
-    let when = at.unwrap_or_else(now);
-    let uri = match (id, uri) {
-        (_, Some(uri)) => Secret::new(uri),
-        (Some(id), None) => {
-            let me = unlock(options)?;
-            let mut session = open_vault(options, &me)?;
-            let id = entry_id(&id)?;
-            let secrets = session
-                .open
-                .secrets(&id, Access::Copy, now(), &mut os_rng())
-                .map_err(vault_failure)?;
-            save(&session)?;
-            secrets.totp.ok_or_else(|| {
-                Failure::new(EXIT_NOT_FOUND, format!("entry {} has no TOTP", id.as_str()))
-            })?
-        }
-        (None, None) => return Err(Failure::new(EXIT_USAGE, "give an entry id or --uri URI")),
-    };
-    let parsed = OtpUri::parse(uri.expose()).map_err(|e| Failure::new(EXIT_USAGE, e))?;
-    let code = parsed
-        .code_at(when)
-        .map_err(|e| Failure::new(EXIT_USAGE, e))?;
-    print(
-        options,
-        &format!("{}  ({} s left)\n", code.digits.as_str(), code.seconds_left),
-        json!({"code": code.digits.as_str(), "seconds_left": code.seconds_left, "period": code.period}),
-    );
     Ok(())
 }
 
