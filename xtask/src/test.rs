@@ -60,7 +60,14 @@ fn format() -> Result<(), String> {
 fn clippy_native() -> Result<(), String> {
     run::cmd(
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )
 }
 
@@ -92,7 +99,13 @@ fn tests_native() -> Result<(), String> {
 fn tests_wasm() -> Result<(), String> {
     run::cmd(
         "cargo",
-        &["test", "-p", "latchkey-core", "--target", "wasm32-unknown-unknown"],
+        &[
+            "test",
+            "-p",
+            "latchkey-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
     )
 }
 

@@ -1,0 +1,593 @@
+//! The vault commands of the CLI, on the same vault file the extension uses, through
+//! latchkey-core's API. Secrets are printed only by `show --reveal`, which is audited.
+
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use latchkey_core::matching::MatchMode;
+use latchkey_core::{
+    Access, EntryDraft, EntryId, EntryOverview, Fingerprint, KdfParams, Member, MemberCard,
+    OpenError, OpenVault, Role, SavedUrl, Secret, Trust, UnlockError, UnlockedMember, VaultError,
+    VaultFile,
+};
+use serde_json::json;
+
+use crate::cli::{EXIT_CORRUPT, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
+use crate::passphrase::{self, Source};
+use crate::serve::{now, os_rng};
+use crate::{paths, vault_store};
+
+/// Exit code for a passphrase that does not unlock the member.
+pub const EXIT_WRONG_PASSPHRASE: u8 = 3;
+
+#[derive(Subcommand)]
+pub enum VaultCommand {
+    /// Create this device's member (keys sealed under a passphrase).
+    MemberCreate {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Use the cheapest accepted Argon2id parameters (tests, slow machines).
+        #[arg(long)]
+        fast_kdf: bool,
+    },
+    /// Print this member's public card and fingerprint (to give to an admin).
+    MemberCard,
+    /// Create the vault file, with this member as its admin.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List entries (no secret is decrypted).
+    List,
+    /// Entries whose title, username, URL or folder contain QUERY.
+    Search {
+        query: String,
+    },
+    /// One entry; secrets only with --reveal, which is written to the audit log.
+    Show {
+        id: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Add an entry; the password comes from the environment variable --password-env names.
+    Add(EntryArgs),
+    /// Replace an entry's fields with a new version.
+    Edit {
+        id: String,
+        #[command(flatten)]
+        entry: EntryArgs,
+    },
+    Delete {
+        id: String,
+    },
+    History {
+        id: String,
+    },
+    Rollback {
+        id: String,
+        version: u64,
+    },
+    Audit,
+    /// Change the passphrase (and re-seal with today's Argon2id parameters).
+    Passwd {
+        /// Read the new passphrase from this environment variable.
+        #[arg(long, value_name = "NAME")]
+        new_passphrase_env: Option<String>,
+    },
+    /// Grant a member (their card file) a role, after confirming their fingerprint.
+    Grant {
+        #[arg(long)]
+        card: PathBuf,
+        #[arg(long)]
+        fingerprint: String,
+        #[arg(long, default_value = "viewer")]
+        role: String,
+    },
+    Revoke {
+        member: String,
+    },
+}
+
+#[derive(Args)]
+pub struct EntryArgs {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long, default_value = "")]
+    pub username: String,
+    /// A saved URL, optionally `MODE=URL` (base-domain, host, exact, starts-with, regex, never).
+    #[arg(long = "url")]
+    pub urls: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub folder: String,
+    /// The environment variable that holds the password.
+    #[arg(long, value_name = "NAME")]
+    pub password_env: Option<String>,
+    /// The environment variable that holds an otpauth:// URI.
+    #[arg(long, value_name = "NAME")]
+    pub totp_env: Option<String>,
+}
+
+pub struct Options {
+    pub vault: Option<PathBuf>,
+    pub json: bool,
+    pub passphrase_fd: Option<i32>,
+    pub passphrase_env: Option<String>,
+}
+
+fn member_path() -> Result<PathBuf, Failure> {
+    paths::data_dir()
+        .map(|d| d.join("member.json"))
+        .ok_or_else(|| Failure::new(EXIT_USAGE, "no home directory: set HOME"))
+}
+
+fn vault_path(options: &Options) -> Result<PathBuf, Failure> {
+    paths::vault_file(options.vault.clone())
+        .ok_or_else(|| Failure::new(EXIT_USAGE, "no vault path: pass --vault or set HOME"))
+}
+
+fn progress(message: &str) {
+    if std::io::stderr().is_terminal() {
+        eprintln!("{message}");
+    }
+}
+
+fn load_member() -> Result<Member, Failure> {
+    let path = member_path()?;
+    let text = fs::read_to_string(&path).map_err(|_| {
+        Failure::new(
+            EXIT_NOT_FOUND,
+            format!(
+                "no member at {}; run `latchkey member-create`",
+                path.display()
+            ),
+        )
+    })?;
+    Member::from_json(&text)
+        .map_err(|e| Failure::new(EXIT_CORRUPT, format!("{}: {e}", path.display())))
+}
+
+fn unlock(options: &Options) -> Result<UnlockedMember, Failure> {
+    let member = load_member()?;
+    let source = Source {
+        fd: options.passphrase_fd,
+        env: options.passphrase_env.clone(),
+    };
+    let pass = passphrase::read(&source, "passphrase: ")?;
+    progress("unlocking (Argon2id)…");
+    member.unlock(&pass).map_err(|e| match e {
+        UnlockError::WrongPassphrase => Failure::new(EXIT_WRONG_PASSPHRASE, e),
+        UnlockError::Corrupt { .. } => Failure::new(EXIT_CORRUPT, e),
+        other => Failure::new(EXIT_FAILURE, other),
+    })
+}
+
+fn store_failure(e: vault_store::VaultStoreError) -> Failure {
+    use latchkey_core::channel::ErrorCode;
+    let code = match e.code() {
+        ErrorCode::VaultCorrupt => EXIT_CORRUPT,
+        _ => EXIT_FAILURE,
+    };
+    Failure::new(code, e)
+}
+
+fn vault_failure(e: VaultError) -> Failure {
+    let code = match &e {
+        VaultError::NoSuchEntry(_) | VaultError::NoSuchVersion { .. } | VaultError::Deleted(_) => {
+            EXIT_NOT_FOUND
+        }
+        VaultError::Invalid(_) | VaultError::Kdf(_) => EXIT_USAGE,
+        _ => EXIT_FAILURE,
+    };
+    Failure::new(code, e)
+}
+
+fn open_failure(e: OpenError) -> Failure {
+    Failure::new(EXIT_CORRUPT, e)
+}
+
+/// The vault file, opened, with the lock held so the write back cannot race.
+struct Session {
+    path: PathBuf,
+    open: OpenVault,
+    _lock: vault_store::WriteLock,
+}
+
+fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure> {
+    let path = vault_path(options)?;
+    let lock = vault_store::lock(&path).map_err(store_failure)?;
+    let (_, file) = vault_store::read(&path)
+        .map_err(store_failure)?
+        .ok_or_else(|| {
+            Failure::new(
+                EXIT_NOT_FOUND,
+                format!(
+                    "no vault at {}; run `latchkey create --name NAME`",
+                    path.display()
+                ),
+            )
+        })?;
+    progress("opening the vault…");
+    let open = file
+        .open(me, &Trust::own(me), &mut os_rng())
+        .map_err(open_failure)?;
+    Ok(Session {
+        path,
+        open,
+        _lock: lock,
+    })
+}
+
+fn save(session: &Session) -> Result<(), Failure> {
+    let file = session.open.file();
+    vault_store::write_locked(&session.path, &file.to_json(), file).map_err(store_failure)?;
+    Ok(())
+}
+
+fn entry_id(text: &str) -> Result<EntryId, Failure> {
+    EntryId::parse(text)
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("`{text}` is not an entry id: {e}")))
+}
+
+fn env_secret(name: &Option<String>) -> Result<Option<Secret>, Failure> {
+    match name {
+        None => Ok(None),
+        Some(name) => std::env::var(name)
+            .map(|v| Some(Secret::new(v)))
+            .map_err(|_| {
+                Failure::new(
+                    EXIT_USAGE,
+                    format!("the environment variable `{name}` is not set"),
+                )
+            }),
+    }
+}
+
+fn parse_mode(text: &str) -> Option<MatchMode> {
+    MatchMode::ALL
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(text) || m.as_str().replace('_', "-") == text)
+}
+
+fn draft(args: EntryArgs) -> Result<EntryDraft, Failure> {
+    let mut urls = Vec::new();
+    for spec in args.urls {
+        let (mode, url) = match spec.split_once('=') {
+            Some((mode, url)) if !mode.contains(':') => {
+                let mode = parse_mode(mode).ok_or_else(|| {
+                    Failure::new(EXIT_USAGE, format!("unknown match mode `{mode}`"))
+                })?;
+                (mode, url.to_owned())
+            }
+            _ => (MatchMode::default(), spec),
+        };
+        urls.push(SavedUrl { url, mode });
+    }
+    Ok(EntryDraft {
+        title: args.title,
+        username: args.username,
+        password: env_secret(&args.password_env)?.unwrap_or_default(),
+        urls,
+        totp: env_secret(&args.totp_env)?,
+        folder: args.folder,
+        ..EntryDraft::default()
+    })
+}
+
+fn overview_json(o: &EntryOverview) -> serde_json::Value {
+    json!({
+        "id": o.id.as_str(), "version": o.version, "title": o.title, "username": o.username,
+        "urls": o.urls, "folder": o.folder, "has_totp": o.has_totp, "updated": o.updated,
+    })
+}
+
+fn overview_line(o: &EntryOverview) -> String {
+    let url = o.urls.first().map(|u| u.url.as_str()).unwrap_or("");
+    format!("{}  {}  {}  {}\n", o.id.as_str(), o.title, o.username, url)
+}
+
+fn print(options: &Options, text: &str, value: serde_json::Value) {
+    if options.json {
+        println!("{value}");
+    } else {
+        print!("{text}");
+    }
+}
+
+fn list_out(options: &Options, entries: &[EntryOverview]) {
+    let text: String = if entries.is_empty() {
+        "no entries\n".into()
+    } else {
+        entries.iter().map(overview_line).collect()
+    };
+    let value = json!({"entries": entries.iter().map(overview_json).collect::<Vec<_>>()});
+    print(options, &text, value);
+}
+
+pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
+    let mut rng = os_rng();
+    match command {
+        VaultCommand::MemberCreate { id, name, fast_kdf } => {
+            let path = member_path()?;
+            if path.exists() {
+                return Err(Failure::new(
+                    EXIT_USAGE,
+                    format!(
+                        "a member already exists at {}; it was left as it is",
+                        path.display()
+                    ),
+                ));
+            }
+            let source = Source {
+                fd: options.passphrase_fd,
+                env: options.passphrase_env.clone(),
+            };
+            let pass = passphrase::read(&source, "new passphrase: ")?;
+            let kdf = if fast_kdf {
+                KdfParams::minimum()
+            } else {
+                KdfParams::default()
+            };
+            progress("making keys (RSA-2048, Argon2id)…");
+            let member = Member::create(&id, &name, &pass, kdf, 2048, &mut rng)
+                .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+            vault_store::replace(&path, member.to_json().as_bytes()).map_err(store_failure)?;
+            card_out(options, member.card());
+        }
+        VaultCommand::MemberCard => card_out(options, load_member()?.card()),
+        VaultCommand::Create { name } => {
+            let me = unlock(options)?;
+            let path = vault_path(options)?;
+            let _lock = vault_store::lock(&path).map_err(store_failure)?;
+            if path.exists() {
+                return Err(Failure::new(
+                    EXIT_USAGE,
+                    format!(
+                        "a vault already exists at {}; it was left as it is",
+                        path.display()
+                    ),
+                ));
+            }
+            let file = VaultFile::create(&me, &name, now(), &mut rng).map_err(vault_failure)?;
+            vault_store::write_locked(&path, &file.to_json(), &file).map_err(store_failure)?;
+            let id = file.vault_id().as_str().to_owned();
+            print(
+                options,
+                &format!("created vault {id} at {}\n", path.display()),
+                json!({"vault": id, "path": path}),
+            );
+        }
+        VaultCommand::List => {
+            let session = open_vault(options, &unlock(options)?)?;
+            list_out(options, &session.open.list());
+        }
+        VaultCommand::Search { query } => {
+            let session = open_vault(options, &unlock(options)?)?;
+            list_out(options, &session.open.search(&query));
+        }
+        VaultCommand::Show { id, reveal } => {
+            let me = unlock(options)?;
+            let mut session = open_vault(options, &me)?;
+            let id = entry_id(&id)?;
+            let overview = session.open.overview(&id).map_err(vault_failure)?;
+            let mut value = overview_json(&overview);
+            let mut text = format!(
+                "{}\n  username: {}\n  folder: {}\n",
+                overview.title, overview.username, overview.folder
+            );
+            for url in &overview.urls {
+                text.push_str(&format!("  url: {} ({})\n", url.url, url.mode.as_str()));
+            }
+            if reveal {
+                let secrets = session
+                    .open
+                    .secrets(&id, Access::Reveal, now(), &mut rng)
+                    .map_err(vault_failure)?;
+                save(&session)?;
+                text.push_str(&format!("  password: {}\n", secrets.password.expose()));
+                if let Some(totp) = &secrets.totp {
+                    text.push_str(&format!("  totp: {}\n", totp.expose()));
+                }
+                if !secrets.notes.is_empty() {
+                    text.push_str(&format!("  notes: {}\n", secrets.notes.expose()));
+                }
+                value["password"] = json!(secrets.password.expose());
+                value["totp"] = json!(secrets.totp.as_ref().map(|t| t.expose()));
+                value["notes"] = json!(secrets.notes.expose());
+            } else {
+                text.push_str("  password: (hidden; --reveal shows it and is audited)\n");
+            }
+            print(options, &text, value);
+        }
+        VaultCommand::Add(args) => {
+            let me = unlock(options)?;
+            let mut session = open_vault(options, &me)?;
+            let id = session
+                .open
+                .add(draft(args)?, now(), &mut rng)
+                .map_err(vault_failure)?;
+            save(&session)?;
+            print(
+                options,
+                &format!("added {}\n", id.as_str()),
+                json!({"id": id.as_str()}),
+            );
+        }
+        VaultCommand::Edit { id, entry } => {
+            let me = unlock(options)?;
+            let mut session = open_vault(options, &me)?;
+            let id = entry_id(&id)?;
+            session
+                .open
+                .edit(&id, draft(entry)?, now(), &mut rng)
+                .map_err(vault_failure)?;
+            save(&session)?;
+            print(
+                options,
+                &format!("edited {}\n", id.as_str()),
+                json!({"id": id.as_str()}),
+            );
+        }
+        VaultCommand::Delete { id } => {
+            let me = unlock(options)?;
+            let mut session = open_vault(options, &me)?;
+            let id = entry_id(&id)?;
+            session
+                .open
+                .delete(&id, now(), &mut rng)
+                .map_err(vault_failure)?;
+            save(&session)?;
+            print(
+                options,
+                &format!("deleted {}\n", id.as_str()),
+                json!({"deleted": id.as_str()}),
+            );
+        }
+        VaultCommand::History { id } => {
+            let session = open_vault(options, &unlock(options)?)?;
+            let versions = session
+                .open
+                .history(&entry_id(&id)?)
+                .map_err(vault_failure)?;
+            let mut text = String::new();
+            let mut rows = Vec::new();
+            for v in &versions {
+                let mark = if v.latest { "*" } else { " " };
+                text.push_str(&format!(
+                    "{mark} v{}  {:?}  {}  by {} at {}\n",
+                    v.version, v.change, v.title, v.author, v.time
+                ));
+                rows.push(
+                    json!({"version": v.version, "change": v.change, "title": v.title,
+                                 "author": v.author, "time": v.time, "latest": v.latest}),
+                );
+            }
+            print(options, &text, json!({"versions": rows}));
+        }
+        VaultCommand::Rollback { id, version } => {
+            let me = unlock(options)?;
+            let mut session = open_vault(options, &me)?;
+            let id = entry_id(&id)?;
+            session
+                .open
+                .rollback(&id, version, now(), &mut rng)
+                .map_err(vault_failure)?;
+            save(&session)?;
+            print(
+                options,
+                &format!("rolled {} back to version {version}\n", id.as_str()),
+                json!({"id": id.as_str(), "version": version}),
+            );
+        }
+        VaultCommand::Audit => {
+            let session = open_vault(options, &unlock(options)?)?;
+            let records = session.open.audit().map_err(vault_failure)?;
+            let mut text = String::new();
+            let mut rows = Vec::new();
+            for r in &records {
+                let entry = r.entry.as_ref().map(|e| e.as_str()).unwrap_or("-");
+                text.push_str(&format!(
+                    "{}  {}  {:?}  {entry}\n",
+                    r.time, r.member, r.action
+                ));
+                rows.push(
+                    json!({"time": r.time, "member": r.member, "action": r.action,
+                                 "entry": r.entry.as_ref().map(|e| e.as_str()),
+                                 "version": r.version, "subject": r.subject}),
+                );
+            }
+            print(options, &text, json!({"audit": rows}));
+        }
+        VaultCommand::Passwd { new_passphrase_env } => {
+            let me = unlock(options)?;
+            let source = Source {
+                fd: None,
+                env: new_passphrase_env,
+            };
+            let pass = passphrase::read(&source, "new passphrase: ")?;
+            progress("re-sealing (Argon2id)…");
+            let kdf = load_member()?.kdf();
+            let resealed = me
+                .reseal(&pass, kdf, &mut rng)
+                .map_err(|e| Failure::new(EXIT_USAGE, e))?;
+            let path = member_path()?;
+            vault_store::replace(&path, resealed.to_json().as_bytes()).map_err(store_failure)?;
+            print(options, "passphrase changed\n", json!({"changed": true}));
+        }
+        VaultCommand::Grant {
+            card,
+            fingerprint,
+            role,
+        } => {
+            let role = match role.to_ascii_lowercase().as_str() {
+                "admin" => Role::Admin,
+                "editor" => Role::Editor,
+                "viewer" => Role::Viewer,
+                other => {
+                    return Err(Failure::new(
+                        EXIT_USAGE,
+                        format!("unknown role `{other}`: admin, editor or viewer"),
+                    ));
+                }
+            };
+            let card = read_card(&card)?;
+            let confirmed: Fingerprint = fingerprint
+                .parse()
+                .map_err(|e| Failure::new(EXIT_USAGE, format!("fingerprint: {e}")))?;
+            let me = unlock(options)?;
+            let mut session = open_vault(options, &me)?;
+            session
+                .open
+                .grant(&card, &confirmed, role, now(), &mut rng)
+                .map_err(vault_failure)?;
+            save(&session)?;
+            print(
+                options,
+                &format!("granted {:?} to {}\n", role, card.id),
+                json!({"granted": card.id}),
+            );
+        }
+        VaultCommand::Revoke { member } => {
+            let me = unlock(options)?;
+            let mut session = open_vault(options, &me)?;
+            session
+                .open
+                .revoke(&member, now(), &mut rng)
+                .map_err(vault_failure)?;
+            save(&session)?;
+            print(
+                options,
+                &format!("revoked {member}; the vault key was rotated\n"),
+                json!({"revoked": member}),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn read_card(path: &Path) -> Result<MemberCard, Failure> {
+    let text = fs::read_to_string(path)
+        .map_err(|e| Failure::new(EXIT_NOT_FOUND, format!("{}: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("{}: {e}", path.display())))?;
+    let card = value.get("card").cloned().unwrap_or(value);
+    serde_json::from_value(card).map_err(|e| {
+        Failure::new(
+            EXIT_USAGE,
+            format!("{}: not a member card: {e}", path.display()),
+        )
+    })
+}
+
+fn card_out(options: &Options, card: &MemberCard) {
+    let fingerprint = card.fingerprint().to_string();
+    let text = format!(
+        "member {} ({})\nfingerprint: {fingerprint}\n",
+        card.id, card.name
+    );
+    let value = json!({"card": card, "fingerprint": fingerprint});
+    print(options, &text, value);
+}
