@@ -8,9 +8,11 @@ import assert from "node:assert/strict";
 
 import { startFixtures } from "../fixtures/server.js";
 import * as h from "./harness.js";
+import { totp } from "./totp.js";
 
 const ALICE = { username: "alice@example.test", password: "S3cret-A!" };
 const SECURE = { username: "carol", password: "only-over-https" };
+const OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 // How long a refused fill is given to go wrong before the page is checked.
 const REFUSAL_WAIT_MS = 2500;
 
@@ -45,6 +47,11 @@ for (const kind of h.BROWSERS) {
       await h.createVault(popup, "correct horse battery staple");
       await h.addEntry(popup, { title: "Fixture A", ...ALICE, url: `${A}/` });
       await h.addEntry(popup, { title: "Secure C", ...SECURE, url: C.replace("http:", "https:") });
+      await h.addEntry(popup, {
+        title: "Codes A",
+        url: `${A}/otp.html`,
+        totp: `otpauth://totp/Fixture:alice?secret=${OTP_SECRET}&issuer=Fixture`,
+      });
     });
 
     after(async () => {
@@ -203,6 +210,28 @@ for (const kind of h.BROWSERS) {
       await h.sleep(REFUSAL_WAIT_MS);
       await submit(fixtures, page, "pushstate");
       assert.deepEqual(fixtures.received("pushstate"), [{ username: "", password: "" }]);
+      await page.close();
+    });
+
+    test("split one-time code: six inputs get the current TOTP code", async () => {
+      const page = await h.fillPage(session, `${A}/otp.html`, "Codes A");
+      await page.waitForFunction(() => [...document.querySelectorAll(".otp input")].every((i) => i.value));
+      await submit(fixtures, page, "otp");
+      const [{ code, at }] = fixtures.received("otp");
+      // The code current when the page sent it, or the one just before.
+      assert.ok([totp(OTP_SECRET, at), totp(OTP_SECRET, at - 30)].includes(code), code);
+      await page.close();
+    });
+
+    test("lock, then unlock with the passphrase and fill again", async () => {
+      const popup = await h.openPopup(session);
+      await popup.click("#lock");
+      await h.unlock(popup, "correct horse battery staple");
+      fixtures.clear();
+      const page = await h.fillPage(session, `${A}/plain.html`, "Fixture A");
+      await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
+      await submit(fixtures, page, "plain");
+      assert.deepEqual(fixtures.received("plain"), [ALICE]);
       await page.close();
     });
 

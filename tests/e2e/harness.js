@@ -32,7 +32,7 @@ async function freshProfile(kind) {
 }
 
 // Starts a browser with the extension loaded; resolves once its worker runs.
-export async function launch(kind) {
+export async function launch(kind, { headless = true } = {}) {
   const profile = await freshProfile(kind);
   let browser;
   let base;
@@ -45,7 +45,7 @@ export async function launch(kind) {
       userDataDir: profile,
       ignoreDefaultArgs: ["--disable-extensions"],
       args: [
-        "--headless=new",
+        ...(headless ? ["--headless=new"] : []),
         ...CHROMIUM_QUIET,
         `--load-extension=${extension}`,
         `--disable-extensions-except=${extension}`,
@@ -61,7 +61,7 @@ export async function launch(kind) {
     browser = await puppeteer.launch({
       browser: "firefox",
       executablePath: process.env.LATCHKEY_FIREFOX ?? "/usr/bin/firefox-esr",
-      headless: true,
+      headless,
       userDataDir: profile,
       extraPrefsFirefox: {
         "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
