@@ -6,7 +6,6 @@
 //! such instead of surfacing as a confusing field error.
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 
 /// The one format this build reads and writes. There is no legacy mode: a
 /// file with any other number is refused.
@@ -59,12 +58,11 @@ impl FormatError {
     }
 }
 
+/// The two fields read first; serde skips every other field unparsed.
 #[derive(Deserialize)]
 struct Header {
     kind: Option<String>,
     format: Option<u64>,
-    #[serde(flatten)]
-    _rest: IgnoredAny,
 }
 
 /// Parses a stored object after checking its kind and format version.

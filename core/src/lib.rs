@@ -26,11 +26,18 @@
 //! VaultFile::open(&UnlockedMember, &Trust, rng) -> Result<OpenVault, OpenError>
 //!     differs: takes `rng`, which blinds the RSA decryption of the member's wrap.
 //! Trust::own(&UnlockedMember).with_admin(Fingerprint).with_min_head(u64)
+//!     added: .with_seen_head(HeadSeen { counter, id }) also catches a fork at equal counters.
 //! OpenVault: id, name, head_counter, list, search, overview, history, conflicts, members,
 //!     audit, file; secrets(id, Access, now, rng); add(EntryDraft, now, rng) -> EntryId;
 //!     edit(id, draft, now, rng); delete(id, now, rng); rollback(id, version, now, rng);
 //!     grant(&MemberCard, &Fingerprint, Role, now, rng); revoke(&str, now, rng)
 //!     differs: revoke takes the member id as `&str` (`MemberId` is an alias of `str`).
+//!     added: head_seen() -> HeadSeen; import(Vec<EntryDraft>, now, rng) -> Vec<EntryId>
+//!     (many adds, one head); verify_signatures() checks every version and audit signature.
+//! UnlockError::{WrongPassphrase, WrongDeviceKey, WeakKdf(KdfError), Corrupt { what }}
+//! OpenError: CannotOpen (every crypto failure) or a named finding: NotAMember, Untrusted,
+//!     UnsignedMember, UnsignedWrap, BrokenChain, Fork, OlderHead, Dropped, Unvouched,
+//!     RemovedWriter.
 //! ```
 //!
 //! Differs: the fingerprint is SHA-256 over the SPKI *followed by the Ed25519

@@ -6,10 +6,9 @@
 //! `LATCHKEY_WRITE_GOLDEN=1 cargo test -p latchkey-core --test golden`.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-use latchkey_core::{
-    Access, EntryDraft, KdfParams, Member, Passphrase, Role, SavedUrl, Secret, Trust, VaultFile,
-    matching::MatchMode,
-};
+use latchkey_core::{Access, Member, Passphrase, Trust, VaultFile, matching::MatchMode};
+#[cfg(not(target_arch = "wasm32"))]
+use latchkey_core::{EntryDraft, KdfParams, Role, SavedUrl, Secret};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 
@@ -22,6 +21,7 @@ fn pass(who: &str) -> Passphrase {
     Passphrase::new(format!("golden passphrase of {who}"))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn generate() -> (String, String, String) {
     let mut r = ChaCha20Rng::from_seed([7; 32]);
     let alice = Member::create(

@@ -60,7 +60,11 @@ proptest! {
     }
 
     #[test]
-    fn never_panics_on_url_like_strings(page in url_like(), saved in url_like(), mode in any_mode()) {
+    fn never_panics_on_url_like_strings(
+        page in url_like(),
+        saved in url_like(),
+        mode in any_mode(),
+    ) {
         if let Ok(page) = PageUrl::parse(&page) {
             let reason = matches(&page, &saved, mode);
             // Displaying a verdict never fails either.

@@ -105,6 +105,9 @@ fn errors_and_debug_never_show_the_secret() {
         "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&secret=JBSWY3DPEHPK3PXP",
         "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
         "https://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP",
+        "JBSWY3DPEHPK3PXP",
+        "JBSWY3DPEHPK3PXP:",
+        "JBSWY3DPEHPK3PXP:otpauth://totp/x",
     ];
     for text in bad {
         let error = OtpUri::parse(text).unwrap_err();
@@ -160,4 +163,23 @@ fn different_secrets_are_different_uris() {
     let b = OtpUri::parse("otpauth://totp/x?secret=JBSWY3DPEHPK3PXQ").unwrap();
     assert_ne!(a, b);
     assert_eq!(a.secret_bits(), 80);
+}
+
+#[test]
+fn a_bad_scheme_is_quoted_only_when_it_is_plainly_a_scheme() {
+    let https = OtpUri::parse("https://example.com/").unwrap_err();
+    assert_eq!(
+        https,
+        OtpUriError::BadScheme {
+            found: "https".into()
+        }
+    );
+
+    let odd = OtpUri::parse("JBSWY3DPEHPK3PXP://x").unwrap_err();
+    assert_eq!(
+        odd,
+        OtpUriError::BadScheme {
+            found: "(unrecognized scheme)".into()
+        }
+    );
 }

@@ -137,7 +137,8 @@ fn kinds_refuse_the_other_kind_of_request() {
 
 #[test]
 fn extreme_times_and_periods_do_not_panic() {
-    let long = OtpUri::parse("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=4294967295").unwrap();
+    let longest = "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=4294967295";
+    let long = OtpUri::parse(longest).unwrap();
     let code = long.code_at(u64::MAX).unwrap();
     assert!(code.seconds_left >= 1);
 

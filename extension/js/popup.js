@@ -95,7 +95,7 @@ function row(entry) {
       }, REVEAL_MS);
     }),
     button("Copy", async () => {
-      const { password } = await send({ type: "reveal", entry: entry.id });
+      const { password } = await send({ type: "reveal", entry: entry.id, copy: true });
       await navigator.clipboard.writeText(password);
       say("Password copied; the clipboard is cleared in 30 seconds.");
       setTimeout(async () => {

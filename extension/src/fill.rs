@@ -8,8 +8,10 @@
 //! only. A `FillGrant` can only be made here, and the session hands out a
 //! credential only against a grant.
 
+use latchkey_core::SavedUrl;
+use latchkey_core::matching::{self, PageUrl};
+
 use crate::sender::PageFrame;
-use crate::site::{self, SiteError};
 
 /// How long a fill request waits for the page's frames to claim it.
 pub const FILL_WINDOW_MS: f64 = 10_000.0;
@@ -74,8 +76,9 @@ pub enum FillError {
     Expired,
     #[error("this frame was already filled for this request")]
     AlreadyFilled,
+    /// The frame's own URL is not one the entry is saved for (with the reason).
     #[error("{0}")]
-    Site(#[from] SiteError),
+    OtherSite(String),
 }
 
 /// The pending fills of this service worker.
@@ -113,7 +116,7 @@ impl FillGate {
         &mut self,
         request_id: &str,
         frame: &PageFrame,
-        saved_urls: &[String],
+        saved_urls: &[SavedUrl],
         now_ms: f64,
     ) -> Result<FillGrant, FillError> {
         let request = self
@@ -131,7 +134,7 @@ impl FillGate {
             return Err(FillError::AlreadyFilled);
         }
 
-        site::check_any(&frame.url, saved_urls)?;
+        check_site(&frame.url, saved_urls)?;
 
         request.served.push(frame.frame_id);
         Ok(FillGrant {
@@ -141,9 +144,25 @@ impl FillGate {
     }
 }
 
+/// The frame's own URL (from the browser) against every saved URL of the
+/// entry, by the core's matching rules: one match is enough.
+fn check_site(frame_url: &url::Url, saved_urls: &[SavedUrl]) -> Result<(), FillError> {
+    let page =
+        PageUrl::parse(frame_url.as_str()).map_err(|e| FillError::OtherSite(e.to_string()))?;
+    let mut refusal = String::from("the entry has no saved web address");
+    for saved in saved_urls {
+        match matching::matches(&page, &saved.url, saved.mode) {
+            Ok(_) => return Ok(()),
+            Err(reason) => refusal = reason.to_string(),
+        }
+    }
+    Err(FillError::OtherSite(refusal))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use latchkey_core::matching::MatchMode;
     use url::Url;
 
     fn frame(tab_id: i64, frame_id: i64, url: &str) -> PageFrame {
@@ -155,8 +174,12 @@ mod tests {
         }
     }
 
-    fn saved() -> Vec<String> {
-        vec!["http://127.0.0.1:8080/".to_owned()]
+    fn saved() -> Vec<SavedUrl> {
+        let url = "http://127.0.0.1:8080/".to_owned();
+        vec![SavedUrl {
+            url,
+            mode: MatchMode::default(),
+        }]
     }
 
     #[test]
@@ -205,7 +228,23 @@ mod tests {
         let id = gate.begin(5, "e1", "r2".into(), 0.0);
         let cross = frame(5, 3, "http://localhost:8080/");
         let refused = gate.claim(&id, &cross, &saved(), 1.0).unwrap_err();
-        assert_eq!(refused, FillError::Site(SiteError::OtherSite));
+        assert!(matches!(refused, FillError::OtherSite(_)), "{refused}");
+    }
+
+    #[test]
+    fn an_https_entry_never_fills_an_http_frame() {
+        let mut gate = FillGate::default();
+        let id = gate.begin(5, "e1", "r1".into(), 0.0);
+        let https = vec![SavedUrl {
+            url: "https://127.0.0.1:8080/".into(),
+            mode: MatchMode::Host,
+        }];
+        let refused = gate.claim(&id, &frame(5, 0, "http://127.0.0.1:8080/"), &https, 1.0);
+        assert!(matches!(refused, Err(FillError::OtherSite(_))));
+        assert!(
+            gate.claim(&id, &frame(5, 0, "https://127.0.0.1:8080/"), &https, 1.0)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -5,17 +5,22 @@
 //! the origin check every fill goes through, and the vault session. The
 //! JavaScript only moves messages between the browser and `Worker`.
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod fill;
 pub mod message;
+mod rng;
 pub mod sender;
 pub mod session;
-pub mod site;
 pub mod worker;
+
+#[cfg(test)]
+mod tests;
 
 use wasm_bindgen::prelude::*;
 
 use crate::fill::FillTrigger;
+use crate::worker::SessionChange;
 
 /// The service worker's state, one per worker lifetime.
 #[wasm_bindgen(js_name = Worker)]
@@ -31,6 +36,19 @@ impl WasmWorker {
         WasmWorker {
             inner: worker::Worker::new(own_id, own_base),
         }
+    }
+
+    /// Takes what `storage.local` held; an error names what is wrong with it.
+    pub fn load(&mut self, stored: &str) -> Result<(), String> {
+        self.inner.session().load(stored).map_err(|e| e.to_string())
+    }
+
+    /// Picks up the unlocked session `storage.session` kept across a restart.
+    pub fn resume(&mut self, sealed: &str, key: &[u8], now_ms: f64) -> Result<(), String> {
+        let key: [u8; 32] = key
+            .try_into()
+            .map_err(|_| "the session key is not 32 bytes")?;
+        self.inner.resume(sealed, key, now_ms)
     }
 
     /// Answers a message: request and sender as JSON strings, reply as JSON.
@@ -56,6 +74,32 @@ impl WasmWorker {
                 .inner
                 .begin_fill_for_tab(trigger, tab_id, tab_url, now_ms),
         )
+    }
+
+    /// Locks if the vault sat unused past the idle limit.
+    #[wasm_bindgen(js_name = lockIfIdle)]
+    pub fn lock_if_idle(&mut self, now_ms: f64) {
+        self.inner.lock_if_idle(now_ms);
+    }
+
+    /// The store to write to `storage.local` after a change, if there was one.
+    #[wasm_bindgen(js_name = takeChanges)]
+    pub fn take_changes(&mut self) -> Option<String> {
+        self.inner.session().take_changes()
+    }
+
+    /// What `storage.session` should hold now: `{sealed, key}` after an
+    /// unlock, `{locked: true}` after a lock, nothing if unchanged.
+    #[wasm_bindgen(js_name = takeSessionChange)]
+    pub fn take_session_change(&mut self) -> Option<String> {
+        let change = match self.inner.take_session_change()? {
+            SessionChange::Unlocked { sealed, key } => serde_json::json!({
+                "sealed": sealed,
+                "key": key.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            }),
+            SessionChange::Locked => serde_json::json!({ "locked": true }),
+        };
+        Some(change.to_string())
     }
 }
 

@@ -31,8 +31,12 @@ pub enum Request {
     },
     /// Add an entry.
     AddEntry { entry: Draft },
-    /// Show an entry's password (written to the audit trail).
-    Reveal { entry: String },
+    /// Show (or copy) an entry's password; written to the audit trail.
+    Reveal {
+        entry: String,
+        #[serde(default)]
+        copy: bool,
+    },
     /// The popup's fill button: fill this entry into that tab.
     Fill { entry: String, tab_id: i64 },
 

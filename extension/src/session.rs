@@ -1,30 +1,46 @@
-//! The vault as the service worker holds it: locked, or unlocked in memory.
+//! The vault as the service worker holds it: stored (sealed) and, once the
+//! passphrase is typed, open in wasm memory.
 //!
-//! Known shortcoming: this is the extension's side of the vault until the
-//! core's `VaultFile`/`OpenVault` are merged in. Entries live in wasm memory
-//! only (wiped on drop and on lock) and are not yet encrypted or persisted, so
-//! closing the browser loses them and the passphrase is not yet checked.
+//! What `storage.local` keeps is only what the core calls safe to store: the
+//! member's sealed keys, the vault's signed, encrypted records and the
+//! highest head this device has seen (so a store that serves an older copy is
+//! caught). Decrypted entries and keys live only here, and go on lock.
 
+use latchkey_core::matching::{MatchMode, PageUrl, SavedUrlIndex};
+use latchkey_core::totp::OtpUri;
+use latchkey_core::{
+    Access, DeviceKey, DeviceSealedMember, EntryDraft, EntryId, KdfParams, Member, OpenVault,
+    Passphrase, SavedUrl, Secret, Trust, UnlockedMember, VaultFile,
+};
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::fill::FillGrant;
 use crate::message::{Draft, Overview, VaultState};
-use crate::site;
+use crate::rng;
 
-/// An entry while the vault is unlocked.
-struct Entry {
-    id: String,
-    title: String,
-    username: String,
-    password: Zeroizing<String>,
-    urls: Vec<String>,
-    totp: Option<Zeroizing<String>>,
+/// RSA key size for new members (the design's default).
+const RSA_BITS: usize = 2048;
+
+/// The format of what the extension keeps in `storage.local`.
+const STORE_KIND: &str = "latchkey-extension-store";
+const STORE_FORMAT: u32 = 1;
+
+/// What `storage.local` holds: nothing in it opens without the passphrase.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    kind: String,
+    format: u32,
+    member: String,
+    vault: String,
+    head: u64,
 }
 
 /// The one credential a content script may receive.
 pub struct Credential {
     pub username: String,
     pub password: Zeroizing<String>,
+    pub otp: Option<Zeroizing<String>>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -35,143 +51,329 @@ pub enum SessionError {
     Locked,
     #[error("a vault already exists; unlock it instead")]
     Exists,
-    #[error("no entry with id `{0}`")]
-    NoEntry(String),
-    #[error("an entry needs a title")]
-    NoTitle,
-    #[error("{0}")]
-    BadUrl(String),
     #[error("the passphrase is empty; type one")]
     EmptyPassphrase,
+    #[error("{0}")]
+    Unlock(String),
+    #[error("the vault failed its integrity check and was not opened: {0}")]
+    Integrity(String),
+    #[error("the stored vault cannot be read: {0}")]
+    Store(String),
+    #[error("{0}")]
+    Vault(String),
+    #[error("{0}")]
+    Random(String),
+}
+
+struct Open {
+    me: UnlockedMember,
+    vault: OpenVault,
+    index: SavedUrlIndex<EntryId>,
 }
 
 #[derive(Default)]
 pub struct Session {
-    exists: bool,
-    entries: Option<Vec<Entry>>,
-    next_id: u64,
+    member: Option<Member>,
+    file: Option<VaultFile>,
+    head: u64,
+    open: Option<Open>,
+    changed: bool,
+}
+
+fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
+    let mut urls = Vec::new();
+    for entry in vault.list() {
+        for saved in entry.urls {
+            urls.push((entry.id.clone(), saved.url, saved.mode));
+        }
+    }
+    SavedUrlIndex::build(urls)
 }
 
 impl Session {
+    /// Takes what `storage.local` held when the worker started.
+    pub fn load(&mut self, stored: &str) -> Result<(), SessionError> {
+        let bad = |e: String| SessionError::Store(e);
+        let stored: Stored = serde_json::from_str(stored).map_err(|e| bad(e.to_string()))?;
+        if stored.kind != STORE_KIND || stored.format != STORE_FORMAT {
+            return Err(bad(format!(
+                "kind `{}` format {}",
+                stored.kind, stored.format
+            )));
+        }
+        self.member = Some(Member::from_json(&stored.member).map_err(|e| bad(e.to_string()))?);
+        self.file = Some(VaultFile::from_json(&stored.vault).map_err(|e| bad(e.to_string()))?);
+        self.head = stored.head;
+        Ok(())
+    }
+
+    /// What to write to `storage.local`, once after each change.
+    pub fn take_changes(&mut self) -> Option<String> {
+        if !std::mem::take(&mut self.changed) {
+            return None;
+        }
+        let (member, file) = (self.member.as_ref()?, self.file.as_ref()?);
+        let stored = Stored {
+            kind: STORE_KIND.into(),
+            format: STORE_FORMAT,
+            member: member.to_json(),
+            vault: file.to_json(),
+            head: self.head,
+        };
+        serde_json::to_string(&stored).ok()
+    }
+
     pub fn state(&self) -> VaultState {
-        match (self.exists, self.entries.is_some()) {
-            (false, _) => VaultState::NoVault,
-            (true, false) => VaultState::Locked,
-            (true, true) => VaultState::Unlocked,
+        match (&self.file, &self.open) {
+            (None, _) => VaultState::NoVault,
+            (Some(_), None) => VaultState::Locked,
+            (Some(_), Some(_)) => VaultState::Unlocked,
         }
     }
 
-    pub fn create(&mut self, passphrase: &str) -> Result<(), SessionError> {
-        if self.exists {
+    /// First run: a new member and a new vault, opened.
+    pub fn create(&mut self, name: &str, passphrase: &str, now: u64) -> Result<(), SessionError> {
+        if self.file.is_some() {
             return Err(SessionError::Exists);
         }
         if passphrase.is_empty() {
             return Err(SessionError::EmptyPassphrase);
         }
-        self.exists = true;
-        self.entries = Some(Vec::new());
-        Ok(())
+        let mut rng = rng::fresh().map_err(SessionError::Random)?;
+        let member_id = rng::id().map_err(SessionError::Random)?;
+        let pass = Passphrase::new(passphrase.to_owned());
+        let vault = |e: &dyn std::fmt::Display| SessionError::Vault(e.to_string());
+
+        let member = Member::create(
+            &member_id,
+            "me",
+            &pass,
+            KdfParams::default(),
+            RSA_BITS,
+            &mut rng,
+        )
+        .map_err(|e| vault(&e))?;
+        let me = member.unlock(&pass).map_err(|e| vault(&e))?;
+        let file = VaultFile::create(&me, name, now, &mut rng).map_err(|e| vault(&e))?;
+        self.member = Some(member);
+        self.file = Some(file);
+        self.open_as(me)
     }
 
+    /// Opens the stored vault with the passphrase.
     pub fn unlock(&mut self, passphrase: &str) -> Result<(), SessionError> {
-        if !self.exists {
-            return Err(SessionError::NoVault);
-        }
+        let member = self.member.as_ref().ok_or(SessionError::NoVault)?;
         if passphrase.is_empty() {
             return Err(SessionError::EmptyPassphrase);
         }
-        self.entries.get_or_insert_with(Vec::new);
+        let pass = Passphrase::new(passphrase.to_owned());
+        let me = member
+            .unlock(&pass)
+            .map_err(|e| SessionError::Unlock(e.to_string()))?;
+        self.open_as(me)
+    }
+
+    /// Opens the stored vault again after a worker restart, from the copy of
+    /// the member sealed for this browser session.
+    pub fn resume(&mut self, sealed: &str, key: [u8; 32]) -> Result<(), SessionError> {
+        let sealed = DeviceSealedMember::from_json(sealed)
+            .map_err(|e| SessionError::Store(e.to_string()))?;
+        let me = sealed
+            .unlock(&DeviceKey::from_bytes(key))
+            .map_err(|e| SessionError::Unlock(e.to_string()))?;
+        self.open_as(me)
+    }
+
+    /// The member sealed under a fresh key, for `storage.session` (memory only).
+    pub fn seal_for_session(&self) -> Result<(String, Zeroizing<[u8; 32]>), SessionError> {
+        let open = self.open.as_ref().ok_or(SessionError::Locked)?;
+        let mut rng = rng::fresh().map_err(SessionError::Random)?;
+        let key = DeviceKey::generate(&mut rng);
+        let sealed = open
+            .me
+            .seal_for_device(&key, &mut rng)
+            .map_err(|e| SessionError::Vault(e.to_string()))?;
+        Ok((sealed.to_json(), key.to_bytes()))
+    }
+
+    fn open_as(&mut self, me: UnlockedMember) -> Result<(), SessionError> {
+        let file = self.file.as_ref().ok_or(SessionError::NoVault)?;
+        let mut rng = rng::fresh().map_err(SessionError::Random)?;
+        let trust = Trust::own(&me).with_min_head(self.head);
+        let vault = file
+            .open(&me, &trust, &mut rng)
+            .map_err(|e| SessionError::Integrity(e.to_string()))?;
+        let index = index_of(&vault);
+        self.open = Some(Open { me, vault, index });
+        self.saved();
         Ok(())
     }
 
+    /// Keeps the stored copy in step with the open vault.
+    fn saved(&mut self) {
+        if let Some(open) = &self.open {
+            self.head = self.head.max(open.vault.head_counter());
+            self.file = Some(open.vault.file().clone());
+            self.changed = true;
+        }
+    }
+
     pub fn lock(&mut self) {
-        self.entries = None;
+        self.open = None;
     }
 
-    fn entries(&self) -> Result<&Vec<Entry>, SessionError> {
-        match &self.entries {
-            Some(entries) => Ok(entries),
-            None if self.exists => Err(SessionError::Locked),
-            None => Err(SessionError::NoVault),
+    fn open_mut(&mut self) -> Result<&mut Open, SessionError> {
+        match (&self.file, &mut self.open) {
+            (_, Some(open)) => Ok(open),
+            (Some(_), None) => Err(SessionError::Locked),
+            (None, None) => Err(SessionError::NoVault),
         }
     }
 
-    fn entry(&self, id: &str) -> Result<&Entry, SessionError> {
-        let entries = self.entries()?;
-        entries
-            .iter()
-            .find(|e| e.id == id)
-            .ok_or_else(|| SessionError::NoEntry(id.to_owned()))
+    fn open_ref(&self) -> Result<&Open, SessionError> {
+        match (&self.file, &self.open) {
+            (_, Some(open)) => Ok(open),
+            (Some(_), None) => Err(SessionError::Locked),
+            (None, None) => Err(SessionError::NoVault),
+        }
     }
 
-    pub fn add(&mut self, draft: Draft) -> Result<String, SessionError> {
-        if draft.title.trim().is_empty() {
-            return Err(SessionError::NoTitle);
-        }
-        for url in &draft.urls {
-            site::parse_saved(url).map_err(|e| SessionError::BadUrl(e.to_string()))?;
-        }
-        self.next_id += 1;
-        let id = format!("e{}", self.next_id);
-        let entries = self.entries.as_mut().ok_or(if self.exists {
-            SessionError::Locked
-        } else {
-            SessionError::NoVault
-        })?;
-        entries.push(Entry {
-            id: id.clone(),
-            title: draft.title,
-            username: draft.username,
-            password: Zeroizing::new(draft.password),
-            urls: draft.urls,
-            totp: draft.totp.filter(|t| !t.is_empty()).map(Zeroizing::new),
-        });
-        Ok(id)
-    }
-
-    /// Overviews, those saved for `site` first, filtered by `query`.
-    pub fn list(
-        &self,
-        site: Option<&url::Url>,
-        query: &str,
-    ) -> Result<Vec<Overview>, SessionError> {
-        let query = query.to_lowercase();
-        let mut out: Vec<Overview> = self
-            .entries()?
-            .iter()
-            .filter(|e| {
-                query.is_empty()
-                    || e.title.to_lowercase().contains(&query)
-                    || e.username.to_lowercase().contains(&query)
-                    || e.urls.iter().any(|u| u.to_lowercase().contains(&query))
-            })
-            .map(|e| Overview {
-                id: e.id.clone(),
-                title: e.title.clone(),
-                username: e.username.clone(),
-                urls: e.urls.clone(),
-                has_totp: e.totp.is_some(),
-                for_site: site.is_some_and(|page| site::check_any(page, &e.urls).is_ok()),
+    pub fn add(&mut self, draft: Draft, now: u64) -> Result<String, SessionError> {
+        let urls = draft
+            .urls
+            .into_iter()
+            .filter(|u| !u.trim().is_empty())
+            .map(|url| SavedUrl {
+                url,
+                mode: MatchMode::default(),
             })
             .collect();
-        out.sort_by_key(|o| !o.for_site);
+        let totp = draft.totp.filter(|t| !t.trim().is_empty());
+        if let Some(uri) = &totp {
+            OtpUri::parse(uri).map_err(|e| SessionError::Vault(e.to_string()))?;
+        }
+        let draft = EntryDraft {
+            title: draft.title,
+            username: draft.username,
+            password: Secret::new(draft.password),
+            urls,
+            totp: totp.map(Secret::new),
+            notes: Secret::new(draft.notes),
+            ..EntryDraft::default()
+        };
+        let mut rng = rng::fresh().map_err(SessionError::Random)?;
+        let open = self.open_mut()?;
+        let id = open
+            .vault
+            .add(draft, now, &mut rng)
+            .map_err(|e| SessionError::Vault(e.to_string()))?;
+        open.index = index_of(&open.vault);
+        self.saved();
+        Ok(id.to_string())
+    }
+
+    /// Overviews, those saved for `site` first (most specific match first),
+    /// filtered by `query`. No secret is decrypted.
+    pub fn list(&self, site: Option<&str>, query: &str) -> Result<Vec<Overview>, SessionError> {
+        let open = self.open_ref()?;
+        let page = site.and_then(|s| PageUrl::parse(s).ok());
+        let for_site: Vec<EntryId> = page
+            .as_ref()
+            .map(|p| {
+                open.index
+                    .candidates(p)
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let entries = if query.trim().is_empty() {
+            open.vault.list()
+        } else {
+            open.vault.search(query)
+        };
+        let mut out: Vec<Overview> = entries
+            .into_iter()
+            .map(|e| Overview {
+                for_site: for_site.contains(&e.id),
+                id: e.id.to_string(),
+                title: e.title,
+                username: e.username,
+                urls: e.urls.into_iter().map(|u| u.url).collect(),
+                has_totp: e.has_totp,
+            })
+            .collect();
+        let rank = |o: &Overview| {
+            for_site
+                .iter()
+                .position(|id| id.as_str() == o.id)
+                .unwrap_or(usize::MAX)
+        };
+        out.sort_by_key(rank);
         Ok(out)
     }
 
-    pub fn saved_urls(&self, id: &str) -> Result<Vec<String>, SessionError> {
-        Ok(self.entry(id)?.urls.clone())
+    fn entry_id(&self, id: &str) -> Result<EntryId, SessionError> {
+        EntryId::parse(id).map_err(|e| SessionError::Vault(e.to_string()))
     }
 
-    pub fn reveal(&self, id: &str) -> Result<Zeroizing<String>, SessionError> {
-        Ok(self.entry(id)?.password.clone())
+    pub fn saved_urls(&self, id: &str) -> Result<Vec<SavedUrl>, SessionError> {
+        let id = self.entry_id(id)?;
+        let open = self.open_ref()?;
+        let overview = open
+            .vault
+            .overview(&id)
+            .map_err(|e| SessionError::Vault(e.to_string()))?;
+        Ok(overview.urls)
     }
 
-    /// The credential for a frame that passed the origin check.
-    pub fn credential(&self, grant: &FillGrant) -> Result<Credential, SessionError> {
-        let entry = self.entry(grant.entry())?;
+    /// Decrypts the password for the popup; written to the audit trail.
+    pub fn reveal(&mut self, id: &str, copy: bool, now: u64) -> Result<Secret, SessionError> {
+        let id = self.entry_id(id)?;
+        let mut rng = rng::fresh().map_err(SessionError::Random)?;
+        let why = if copy { Access::Copy } else { Access::Reveal };
+        let open = self.open_mut()?;
+        let secrets = open
+            .vault
+            .secrets(&id, why, now, &mut rng)
+            .map_err(|e| SessionError::Vault(e.to_string()))?;
+        self.saved();
+        Ok(secrets.password.clone())
+    }
+
+    /// The credential for a frame that passed the origin check; the fill is
+    /// written to the audit trail. The TOTP code is the one current at `now`.
+    pub fn credential(&mut self, grant: &FillGrant, now: u64) -> Result<Credential, SessionError> {
+        let id = self.entry_id(grant.entry())?;
+        let mut rng = rng::fresh().map_err(SessionError::Random)?;
+        let open = self.open_mut()?;
+        let username = open
+            .vault
+            .overview(&id)
+            .map_err(|e| SessionError::Vault(e.to_string()))?
+            .username;
+        let secrets = open
+            .vault
+            .secrets(&id, Access::Fill, now, &mut rng)
+            .map_err(|e| SessionError::Vault(e.to_string()))?;
+        let otp = match &secrets.totp {
+            Some(uri) => {
+                let uri =
+                    OtpUri::parse(uri.expose()).map_err(|e| SessionError::Vault(e.to_string()))?;
+                let code = uri
+                    .code_at(now)
+                    .map_err(|e| SessionError::Vault(e.to_string()))?;
+                Some(code.digits)
+            }
+            None => None,
+        };
+        let password = Zeroizing::new(secrets.password.expose().to_owned());
+        self.saved();
         Ok(Credential {
-            username: entry.username.clone(),
-            password: entry.password.clone(),
+            username,
+            password,
+            otp,
         })
     }
 }

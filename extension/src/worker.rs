@@ -1,18 +1,38 @@
 //! The service worker's brain: every message is checked and answered here.
 //!
 //! The JavaScript around it only moves messages: it hands over the request,
-//! the browser's sender object and the time, and carries out the reply.
+//! the browser's sender object and the time, carries out the reply, and
+//! stores what `take_changes` and `take_session_change` give it.
+
+use zeroize::Zeroizing;
 
 use crate::fill::{FillGate, FillTrigger};
-use crate::message::{Reply, Request};
-use crate::sender::{Sender, SenderKind};
+use crate::message::{Reply, Request, VaultState};
+use crate::rng;
+use crate::sender::{PageFrame, Sender, SenderKind};
 use crate::session::Session;
+
+/// The vault locks after this long without use (15 minutes).
+pub const IDLE_LOCK_MS: f64 = 15.0 * 60.0 * 1000.0;
+
+/// What `storage.session` should hold now.
+pub enum SessionChange {
+    /// The member sealed under a key for this browser session (memory only).
+    Unlocked {
+        sealed: String,
+        key: Zeroizing<[u8; 32]>,
+    },
+    /// Locked: forget what was kept.
+    Locked,
+}
 
 pub struct Worker {
     own_id: String,
     own_base: String,
     session: Session,
     gate: FillGate,
+    last_use_ms: f64,
+    session_change: Option<SessionChange>,
 }
 
 impl Worker {
@@ -23,11 +43,45 @@ impl Worker {
             own_base: own_base.to_owned(),
             session: Session::default(),
             gate: FillGate::default(),
+            last_use_ms: 0.0,
+            session_change: None,
         }
+    }
+
+    pub fn session(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Picks up an unlocked session kept in `storage.session` across a restart.
+    pub fn resume(&mut self, sealed: &str, key: [u8; 32], now_ms: f64) -> Result<(), String> {
+        self.session
+            .resume(sealed, key)
+            .map_err(|e| e.to_string())?;
+        self.last_use_ms = now_ms;
+        Ok(())
+    }
+
+    pub fn take_session_change(&mut self) -> Option<SessionChange> {
+        self.session_change.take()
+    }
+
+    /// Locks if the vault was not used for `IDLE_LOCK_MS`; called on every event.
+    pub fn lock_if_idle(&mut self, now_ms: f64) {
+        let unlocked = self.session.state() == VaultState::Unlocked;
+        if unlocked && now_ms - self.last_use_ms > IDLE_LOCK_MS {
+            self.lock();
+        }
+    }
+
+    fn lock(&mut self) {
+        self.session.lock();
+        self.gate = FillGate::default();
+        self.session_change = Some(SessionChange::Locked);
     }
 
     /// Answers one message. `request` and `sender` are JSON as the browser gave them.
     pub fn handle(&mut self, request: &str, sender: &str, now_ms: f64) -> Reply {
+        self.lock_if_idle(now_ms);
         let sender: Sender = match serde_json::from_str(sender) {
             Ok(sender) => sender,
             Err(_) => return refused("the browser's sender information could not be read"),
@@ -46,6 +100,7 @@ impl Worker {
                 self.claim(&request_id, &frame, now_ms)
             }
             (SenderKind::ExtensionPage, request) if request.from_extension_page_only() => {
+                self.last_use_ms = now_ms;
                 self.page_request(request, now_ms)
             }
             (_, request) => refused(&format!(
@@ -56,37 +111,56 @@ impl Worker {
     }
 
     fn page_request(&mut self, request: Request, now_ms: f64) -> Reply {
+        let now = (now_ms / 1000.0) as u64;
         let result = match request {
             Request::Status => Ok(Reply::Status {
                 state: self.session.state(),
             }),
-            Request::CreateVault {
-                name: _,
-                passphrase,
-            } => self.session.create(&passphrase).map(|()| Reply::Done),
+            Request::CreateVault { name, passphrase } => {
+                let passphrase = Zeroizing::new(passphrase);
+                self.session
+                    .create(&name, &passphrase, now)
+                    .map(|()| self.unlocked())
+            }
             Request::Unlock { passphrase } => {
-                self.session.unlock(&passphrase).map(|()| Reply::Done)
+                let passphrase = Zeroizing::new(passphrase);
+                self.session.unlock(&passphrase).map(|()| self.unlocked())
             }
             Request::Lock => {
-                self.session.lock();
+                self.lock();
                 Ok(Reply::Done)
             }
-            Request::List { site, query } => {
-                let site = site.and_then(|s| url::Url::parse(&s).ok());
-                self.session
-                    .list(site.as_ref(), &query)
-                    .map(|entries| Reply::Entries { entries })
+            Request::List { site, query } => self
+                .session
+                .list(site.as_deref(), &query)
+                .map(|entries| Reply::Entries { entries }),
+            Request::AddEntry { entry } => {
+                self.session.add(entry, now).map(|id| Reply::Added { id })
             }
-            Request::AddEntry { entry } => self.session.add(entry).map(|id| Reply::Added { id }),
-            Request::Reveal { entry } => self.session.reveal(&entry).map(|p| Reply::Revealed {
-                password: p.to_string(),
-            }),
+            Request::Reveal { entry, copy } => {
+                self.session
+                    .reveal(&entry, copy, now)
+                    .map(|p| Reply::Revealed {
+                        password: p.expose().to_owned(),
+                    })
+            }
             Request::Fill { entry, tab_id } => {
                 return self.begin_fill(FillTrigger::Popup, tab_id, &entry, now_ms);
             }
             Request::FillClaim { .. } => return refused("a fill claim comes from a page"),
         };
         result.unwrap_or_else(|e| error(&e.to_string()))
+    }
+
+    /// After an unlock: keep a sealed copy for worker restarts, say done.
+    fn unlocked(&mut self) -> Reply {
+        match self.session.seal_for_session() {
+            Ok((sealed, key)) => {
+                self.session_change = Some(SessionChange::Unlocked { sealed, key })
+            }
+            Err(e) => return error(&e.to_string()),
+        }
+        Reply::Done
     }
 
     /// Starts a fill of `entry` into tab `tab_id`: every trigger comes through here.
@@ -100,10 +174,11 @@ impl Worker {
         if let Err(e) = self.session.saved_urls(entry) {
             return error(&e.to_string());
         }
-        let request_id = match random_id() {
+        let request_id = match rng::id() {
             Ok(id) => id,
             Err(message) => return error(&message),
         };
+        self.last_use_ms = now_ms;
         let request_id = self.gate.begin(tab_id, entry, request_id, now_ms);
         Reply::FillOffer {
             tab_id,
@@ -112,7 +187,7 @@ impl Worker {
         }
     }
 
-    /// The shortcut and the context menu: fill the first entry saved for the
+    /// The shortcut and the context menu: fill the best entry saved for the
     /// tab's URL (the browser's, from the event), if there is one.
     pub fn begin_fill_for_tab(
         &mut self,
@@ -121,10 +196,8 @@ impl Worker {
         tab_url: &str,
         now_ms: f64,
     ) -> Reply {
-        let Ok(page) = url::Url::parse(tab_url) else {
-            return refused("this tab is not a web page");
-        };
-        let first = match self.session.list(Some(&page), "") {
+        self.lock_if_idle(now_ms);
+        let first = match self.session.list(Some(tab_url), "") {
             Ok(entries) => entries.into_iter().find(|e| e.for_site),
             Err(e) => return error(&e.to_string()),
         };
@@ -134,7 +207,7 @@ impl Worker {
         }
     }
 
-    fn claim(&mut self, request_id: &str, frame: &crate::sender::PageFrame, now_ms: f64) -> Reply {
+    fn claim(&mut self, request_id: &str, frame: &PageFrame, now_ms: f64) -> Reply {
         let Some(entry) = self.gate.entry_of(request_id).map(str::to_owned) else {
             return refused("no fill was asked for");
         };
@@ -146,12 +219,12 @@ impl Worker {
             Ok(grant) => grant,
             Err(e) => return refused(&e.to_string()),
         };
-        match self.session.credential(&grant) {
+        match self.session.credential(&grant, (now_ms / 1000.0) as u64) {
             Ok(c) => Reply::Credential {
                 origin: grant.origin().to_owned(),
                 username: c.username,
                 password: c.password.to_string(),
-                otp: None,
+                otp: c.otp.map(|o| o.to_string()),
             },
             Err(e) => refused(&e.to_string()),
         }
@@ -168,12 +241,4 @@ fn error(message: &str) -> Reply {
     Reply::Error {
         message: message.to_owned(),
     }
-}
-
-/// 128 random bits, hex: a fill request id no page can guess.
-fn random_id() -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| format!("the browser gave no randomness ({e}); try again"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -32,7 +32,7 @@ async function freshProfile(kind) {
 }
 
 // Starts a browser with the extension loaded; resolves once its worker runs.
-export async function launch(kind) {
+export async function launch(kind, { headless = true } = {}) {
   const profile = await freshProfile(kind);
   let browser;
   let base;
@@ -45,7 +45,7 @@ export async function launch(kind) {
       userDataDir: profile,
       ignoreDefaultArgs: ["--disable-extensions"],
       args: [
-        "--headless=new",
+        ...(headless ? ["--headless=new"] : []),
         ...CHROMIUM_QUIET,
         `--load-extension=${extension}`,
         `--disable-extensions-except=${extension}`,
@@ -61,7 +61,7 @@ export async function launch(kind) {
     browser = await puppeteer.launch({
       browser: "firefox",
       executablePath: process.env.LATCHKEY_FIREFOX ?? "/usr/bin/firefox-esr",
-      headless: true,
+      headless,
       userDataDir: profile,
       extraPrefsFirefox: {
         "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
@@ -148,8 +148,10 @@ export async function addEntry(popup, entry) {
   );
 }
 
-// Clicks the Fill button of the entry with this title, as a person would.
-export async function clickFill(popup, title) {
+// Clicks the Fill button of the entry with this title, as a person would,
+// then brings the filled page back to the front (a background tab runs no
+// animation frames, which the driver's waits rely on).
+export async function clickFill(popup, title, page) {
   const handle = await popup.waitForFunction(
     (title) =>
       [...document.querySelectorAll("#entries li")].find((li) =>
@@ -162,6 +164,7 @@ export async function clickFill(popup, title) {
   const fill = await handle.asElement().$("button");
   await fill.click();
   await popup.waitForFunction(() => /Filling/.test(document.getElementById("status").textContent));
+  await page?.bringToFront();
 }
 
 // Opens a fixture page, then the popup for it, and fills entry `title` into it.
@@ -170,7 +173,7 @@ export async function fillPage(session, url, title) {
   await page.goto(url);
   await page.bringToFront();
   const popup = await openPopup(session);
-  await clickFill(popup, title);
+  await clickFill(popup, title, page);
   return page;
 }
 

@@ -4,6 +4,7 @@
 //! Debian and npm packages), so a fresh machine needs no set-up by hand.
 #![forbid(unsafe_code)]
 
+mod demo;
 mod dist;
 mod prereq;
 mod run;
@@ -16,6 +17,7 @@ usage: cargo xtask <command>
 
 commands:
   test      run every check and test, exactly as CI does
+  demo      build everything, fill a login in Chromium, screenshots in target/demo
   dist      build the extension into dist/chrome and dist/firefox, with zips
   help      show this text";
 
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
     let result = match command {
         "test" => test::run(&args[1..]),
         "dist" => dist::run(&args[1..]),
+        "demo" => demo::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

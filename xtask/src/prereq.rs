@@ -25,7 +25,10 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
 
 pub fn wasm_target() -> Result<(), String> {
     let installed = run::output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+    if installed
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run::cmd("rustup", &["target", "add", "wasm32-unknown-unknown"])
@@ -40,8 +43,11 @@ pub fn cargo_tool(bin: &str, krate: &str, version: &str) -> Result<(), String> {
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());
     }
-    run::cmd("cargo", &["install", krate, "--version", version, "--locked"])
-        .or_else(|_| run::cmd("cargo", &["install", krate, "--version", version]))
+    run::cmd(
+        "cargo",
+        &["install", krate, "--version", version, "--locked"],
+    )
+    .or_else(|_| run::cmd("cargo", &["install", krate, "--version", version]))
 }
 
 /// Installs a cargo tool at whatever version is current, unless it is present.
@@ -67,9 +73,15 @@ pub fn debian(packages: &[&str]) -> Result<(), String> {
         return Ok(());
     }
 
-    let sudo = run::output("id", &["-u"]).map(|u| u.trim() != "0").unwrap_or(true);
+    let sudo = run::output("id", &["-u"])
+        .map(|u| u.trim() != "0")
+        .unwrap_or(true);
     let apt = |args: &[&str]| {
-        let mut command = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+        let mut command = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
         if sudo {
             command.arg("apt-get");
         }
@@ -105,6 +117,8 @@ pub fn npm(dir: &str) -> Result<(), String> {
         return Ok(());
     }
     let mut command = Command::new("npm");
-    command.args(["ci", "--no-audit", "--no-fund"]).current_dir(root);
+    command
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root);
     run::status(&mut command)
 }

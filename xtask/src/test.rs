@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::{prereq, run};
+use crate::{dist, prereq, run};
 
 type Step = (&'static str, fn() -> Result<(), String>);
 
@@ -17,6 +17,10 @@ const STEPS: &[Step] = &[
     ("core tests as wasm under node", tests_wasm),
     ("fuzz targets, a few seconds each", fuzz_smoke),
     ("dependency audit", audit),
+    (
+        "extension lint and end-to-end tests in Chromium and Firefox ESR",
+        end_to_end,
+    ),
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -57,7 +61,14 @@ fn format() -> Result<(), String> {
 fn clippy_native() -> Result<(), String> {
     run::cmd(
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )
 }
 
@@ -89,7 +100,13 @@ fn tests_native() -> Result<(), String> {
 fn tests_wasm() -> Result<(), String> {
     run::cmd(
         "cargo",
-        &["test", "-p", "latchkey-core", "--target", "wasm32-unknown-unknown"],
+        &[
+            "test",
+            "-p",
+            "latchkey-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
     )
 }
 
@@ -123,4 +140,30 @@ pub fn with_secret_service(args: &[&str]) -> Result<(), String> {
     let mut command = Command::new("bash");
     command.arg(script).args(args).current_dir(run::root());
     run::status(&mut command)
+}
+
+/// Builds the extension, lints the Firefox build with web-ext, and runs the
+/// browser tests (tests/e2e) against it, inside a private Secret Service so
+/// quick unlock talks to a real keyring.
+fn end_to_end() -> Result<(), String> {
+    prereq::npm("tests")?;
+    dist::build()?;
+
+    let web_ext = run::root().join("tests/node_modules/.bin/web-ext");
+    let firefox = run::root().join("dist/firefox");
+    let mut lint = Command::new(web_ext);
+    lint.args([
+        "lint",
+        "--warnings-as-errors",
+        "--output",
+        "text",
+        "--source-dir",
+    ])
+    .arg(firefox)
+    .current_dir(run::root().join("tests"));
+    run::status(&mut lint)?;
+
+    let tests = run::root().join("tests");
+    let tests = tests.to_string_lossy().into_owned();
+    with_secret_service(&["npm", "--prefix", &tests, "test"])
 }

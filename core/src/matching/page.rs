@@ -31,7 +31,7 @@ pub enum PageUrlError {
     NotAUrl { reason: String },
 
     /// Not an http or https page: nothing is ever filled there.
-    #[error("`{scheme}:` pages are not web pages; logins are only offered on http and https pages")]
+    #[error("`{scheme}:` pages are not web pages; logins are offered on http(s) pages only")]
     NotAWebPage { scheme: String },
 
     /// An http(s) URL without a usable host.

@@ -52,6 +52,15 @@ pub(crate) fn sha256(data: &[u8]) -> Digest {
     Digest(Sha256::digest(data).into())
 }
 
+/// SHA-256 over several byte strings, as if concatenated, without copying.
+pub(crate) fn sha256_parts(parts: &[&[u8]]) -> Digest {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    Digest(hasher.finalize().into())
+}
+
 pub(crate) fn hmac_sha256(key: &[u8; 32], data: &[u8]) -> [u8; 32] {
     // Invariant: HMAC accepts keys of any length.
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)

@@ -15,6 +15,14 @@ pub enum OtpUriError {
     )]
     BadScheme { found: String },
 
+    /// A Google Authenticator export link (`otpauth-migration://`), which
+    /// carries several accounts in one.
+    #[error(
+        "this is an authenticator export link holding several accounts; \
+         add each account from its own otpauth:// link or QR code"
+    )]
+    MigrationBatch,
+
     /// `otpauth://` followed by something other than totp, hotp or steam.
     #[error("the OTP type must be totp, hotp or steam, not `{found}` (otpauth://TYPE/...)")]
     UnknownType { found: String },

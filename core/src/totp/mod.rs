@@ -12,6 +12,7 @@
 
 mod code;
 mod error;
+mod fields;
 mod uri;
 
 pub use code::{Code, seconds_left};

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::VaultId;
 use super::records::{AuditStored, HeadRecord, MemberChange, MemberEvent, VersionRecord, Wrap};
+use super::shared::Shared;
 use crate::format::{self, FormatError, KIND_VAULT, Tag, check_id};
 use crate::primitives::hash::Digest;
 
@@ -21,8 +22,8 @@ pub struct VaultFile {
     pub(crate) vault_id: VaultId,
     pub(crate) members: Vec<MemberEvent>,
     pub(crate) wraps: Vec<Wrap>,
-    pub(crate) versions: Vec<VersionRecord>,
-    pub(crate) audit: Vec<AuditStored>,
+    pub(crate) versions: Shared<VersionRecord>,
+    pub(crate) audit: Shared<AuditStored>,
     /// Only the newest heads: a head names the heads it supersedes, and those
     /// are dropped. After a merge of two copies there can be two.
     pub(crate) heads: Vec<HeadRecord>,
@@ -61,8 +62,8 @@ impl VaultFile {
             vault_id,
             members: Vec::new(),
             wraps: Vec::new(),
-            versions: Vec::new(),
-            audit: Vec::new(),
+            versions: Shared::default(),
+            audit: Shared::default(),
             heads: Vec::new(),
         }
     }
@@ -178,8 +179,8 @@ impl VaultFile {
         let mut merged = VaultFile::empty(self.vault_id.clone());
         merged.members = union(&self.members, &other.members, |r| r.id(id));
         merged.wraps = union(&self.wraps, &other.wraps, |r| r.id(id));
-        merged.versions = union(&self.versions, &other.versions, |r| r.id(id));
-        merged.audit = union(&self.audit, &other.audit, |r| r.id(id));
+        merged.versions = union(&self.versions, &other.versions, |r| r.id(id)).into();
+        merged.audit = union(&self.audit, &other.audit, |r| r.id(id)).into();
 
         let heads = union(&self.heads, &other.heads, |r| r.id(id));
         let superseded: BTreeSet<Digest> = heads

@@ -8,6 +8,7 @@ mod members;
 mod open;
 mod read;
 pub(crate) mod records;
+mod shared;
 mod write;
 
 pub use file::VaultFile;

@@ -11,7 +11,7 @@
 //! back to: each head commits by hash to every latest version, and each
 //! version by hash to its parent, so the head's one signature covers them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use ed25519_dalek::SigningKey;
 
@@ -195,24 +195,25 @@ impl OpenVault {
     fn load_entries(&mut self) -> Result<(), OpenError> {
         let mut has_child = vec![false; self.file.versions.len()];
         for record in &self.file.versions {
-            if let Some(parent) = &record.parent
-                && let Some(&i) = self.versions.get(parent)
-            {
-                has_child[i] = true;
+            for parent in record.parent.iter().chain(&record.resolves) {
+                if let Some(&i) = self.versions.get(parent) {
+                    has_child[i] = true;
+                }
             }
         }
 
         let vault_id = self.vault_id().to_owned();
-        let mut tips: BTreeMap<String, Vec<(u64, Digest, usize)>> = BTreeMap::new();
+        let mut tips: HashMap<&str, Vec<(u64, Digest, usize)>> = HashMap::new();
         for (&id, &i) in &self.versions {
             if !has_child[i] {
                 let record = &self.file.versions[i];
-                tips.entry(record.entry.clone())
+                tips.entry(record.entry.as_str())
                     .or_default()
                     .push((record.time, id, i));
             }
         }
 
+        let mut loaded = Vec::with_capacity(tips.len());
         for (entry, mut entry_tips) in tips {
             entry_tips.sort();
             // Invariant: every entry in `tips` got at least one element.
@@ -227,8 +228,9 @@ impl OpenVault {
                 latest,
                 overview,
             };
-            self.entries.insert(EntryId(entry), state);
+            loaded.push((EntryId(entry.to_owned()), state));
         }
+        self.entries.extend(loaded);
         Ok(())
     }
 }
@@ -378,36 +380,43 @@ fn index_versions(
         return Err(OpenError::Dropped { what });
     }
 
-    let mut covered: BTreeSet<Digest> = BTreeSet::new();
-    for tip in listed {
-        let mut at = tip.id;
-        while covered.insert(at) {
-            let record = &file.versions[index[&at]];
-            let Some(parent) = record.parent else {
-                if record.version != 1 {
-                    return Err(history_broken(record, "it has no parent"));
-                }
-                break;
-            };
-            let Some(&p) = index.get(&parent) else {
-                let altered = file
-                    .versions
-                    .iter()
-                    .any(|r| r.entry == record.entry && r.version + 1 == record.version);
-                if altered {
-                    return Err(OpenError::CannotOpen);
-                }
-                return Err(history_broken(record, "its parent is missing"));
-            };
-            let parent_record = &file.versions[p];
-            if parent_record.entry != record.entry || parent_record.version + 1 != record.version {
-                return Err(history_broken(
-                    record,
-                    "its parent is not the version before it",
-                ));
-            }
-            at = parent;
+    let mut covered: HashSet<Digest> = HashSet::with_capacity(index.len());
+    let mut stack: Vec<Digest> = listed.iter().map(|tip| tip.id).collect();
+    while let Some(at) = stack.pop() {
+        if !covered.insert(at) {
+            continue;
         }
+        let record = &file.versions[index[&at]];
+        for settled in &record.resolves {
+            match index.get(settled) {
+                Some(&i) if file.versions[i].entry == record.entry => stack.push(*settled),
+                _ => return Err(history_broken(record, "a version it settles is missing")),
+            }
+        }
+        let Some(parent) = record.parent else {
+            if record.version != 1 {
+                return Err(history_broken(record, "it has no parent"));
+            }
+            continue;
+        };
+        let Some(&p) = index.get(&parent) else {
+            let altered = file
+                .versions
+                .iter()
+                .any(|r| r.entry == record.entry && r.version + 1 == record.version);
+            if altered {
+                return Err(OpenError::CannotOpen);
+            }
+            return Err(history_broken(record, "its parent is missing"));
+        };
+        let parent_record = &file.versions[p];
+        if parent_record.entry != record.entry || parent_record.version + 1 != record.version {
+            return Err(history_broken(
+                record,
+                "its parent is not the version before it",
+            ));
+        }
+        stack.push(parent);
     }
 
     if let Some((_, &i)) = index.iter().find(|(id, _)| !covered.contains(id)) {
@@ -445,7 +454,7 @@ fn check_audit(file: &VaultFile, listed: &BTreeSet<Digest>) -> Result<BTreeSet<D
         });
     }
 
-    let mut covered = BTreeSet::new();
+    let mut covered = HashSet::with_capacity(index.len());
     let mut stack: Vec<Digest> = listed.iter().copied().collect();
     while let Some(at) = stack.pop() {
         if !covered.insert(at) {

@@ -79,12 +79,7 @@ impl OpenVault {
             .filter(|(_, state)| state.overview.change != Change::Delete)
             .filter_map(|(id, _)| self.overview(id).ok())
             .collect();
-        list.sort_by(|a, b| {
-            a.title
-                .to_lowercase()
-                .cmp(&b.title.to_lowercase())
-                .then(a.id.cmp(&b.id))
-        });
+        list.sort_by_cached_key(|e| (e.title.to_lowercase(), e.id.clone()));
         list
     }
 
@@ -92,16 +87,23 @@ impl OpenVault {
     /// ignoring case. An empty query lists everything.
     pub fn search(&self, query: &str) -> Vec<EntryOverview> {
         let query = query.trim().to_lowercase();
-        self.list()
-            .into_iter()
-            .filter(|e| {
+        let hit = |text: &str| text.to_lowercase().contains(&query);
+        let mut found: Vec<EntryOverview> = self
+            .entries
+            .iter()
+            .filter(|(_, state)| state.overview.change != Change::Delete)
+            .filter(|(_, state)| {
+                let body = &state.overview;
                 query.is_empty()
-                    || e.title.to_lowercase().contains(&query)
-                    || e.username.to_lowercase().contains(&query)
-                    || e.folder.to_lowercase().contains(&query)
-                    || e.urls.iter().any(|u| u.url.to_lowercase().contains(&query))
+                    || hit(&body.title)
+                    || hit(&body.username)
+                    || hit(&body.folder)
+                    || body.urls.iter().any(|u| hit(&u.url))
             })
-            .collect()
+            .filter_map(|(id, _)| self.overview(id).ok())
+            .collect();
+        found.sort_by_cached_key(|e| (e.title.to_lowercase(), e.id.clone()));
+        found
     }
 
     pub fn overview(&self, id: &EntryId) -> Result<EntryOverview, VaultError> {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::member::MemberCard;
 use crate::primitives::b64;
-use crate::primitives::hash::{Digest, sha256};
+use crate::primitives::hash::{Digest, sha256_parts};
 use crate::primitives::seal::Sealed;
 use crate::primitives::transcript::Transcript;
 
@@ -50,9 +50,7 @@ fn digest_into(t: &mut Transcript, digest: Option<&Digest>) {
 }
 
 fn record_id(t: &Transcript, sig: &[u8; 64]) -> Digest {
-    let mut bytes = t.as_bytes().to_vec();
-    bytes.extend_from_slice(sig);
-    sha256(&bytes)
+    sha256_parts(&[t.as_bytes(), sig])
 }
 
 /// One change to the member list. The events form a chain: each names the
@@ -191,6 +189,10 @@ pub(crate) struct VersionRecord {
     pub(crate) entry: String,
     pub(crate) version: u64,
     pub(crate) parent: Option<Digest>,
+    /// Other latest versions of the entry (a conflict) that this version,
+    /// written after seeing them, settles. Usually empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) resolves: Vec<Digest>,
     pub(crate) epoch: u64,
     pub(crate) author: String,
     pub(crate) time: u64,
@@ -209,6 +211,7 @@ impl VersionRecord {
         let mut t = Transcript::new("latchkey version");
         t.str(vault_id).str(&self.entry).u64(self.version);
         digest_into(&mut t, self.parent.as_ref());
+        t.list(self.resolves.iter().map(|d| d.as_bytes().as_slice()));
         t.u64(self.epoch).str(&self.author).u64(self.time);
         seal_into(&mut t, &self.key);
         seal_into(&mut t, &self.overview);
@@ -289,12 +292,20 @@ impl HeadRecord {
             .u64(self.time)
             .u64(self.epoch)
             .bytes(self.members.as_bytes());
+        t.bytes(self.tips_digest().as_bytes());
+        t.list(self.audit.iter().map(|d| d.as_bytes().as_slice()));
+        t
+    }
+
+    /// The latest versions enter the MAC and signature through one digest,
+    /// so a head over 100,000 entries is hashed once, not once per use.
+    fn tips_digest(&self) -> Digest {
+        let mut t = Transcript::new("latchkey head tips");
         t.u64(self.versions.len() as u64);
         for tip in &self.versions {
             t.str(&tip.entry).u64(tip.version).bytes(tip.id.as_bytes());
         }
-        t.list(self.audit.iter().map(|d| d.as_bytes().as_slice()));
-        t
+        sha256_parts(&[t.as_bytes()])
     }
 
     /// What the signature covers: the MAC transcript and the MAC.

@@ -228,10 +228,20 @@ impl OpenVault {
             &to_plain(secrets),
             rng,
         );
+        let resolves: Vec<Digest> = match (parent, self.entries.get(entry)) {
+            (Some(parent), Some(state)) => state
+                .tips
+                .iter()
+                .copied()
+                .filter(|tip| *tip != parent)
+                .collect(),
+            _ => Vec::new(),
+        };
         let mut record = VersionRecord {
             entry: entry_str.to_owned(),
             version,
             parent,
+            resolves,
             epoch,
             author: self.me.card.id.clone(),
             time: now,
@@ -263,10 +273,8 @@ impl OpenVault {
                 latest: id,
                 overview: overview.clone(),
             });
-        if let Some(parent) = parent {
-            state.tips.retain(|tip| *tip != parent);
-        }
-        state.tips.push(id);
+        // The new version follows its parent and settles every other tip.
+        state.tips = vec![id];
         state.latest = id;
         state.overview = overview;
     }

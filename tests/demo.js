@@ -1,0 +1,59 @@
+// `cargo xtask demo`: Chromium with the built extension on a bundled login
+// page; a demo vault is created, locked, unlocked with its passphrase, and
+// the login is filled from the popup and submitted. Screenshots of the
+// filled page and of the popup go to target/demo/.
+import fs from "node:fs/promises";
+import path from "node:path";
+
+import { startFixtures } from "./fixtures/server.js";
+import * as h from "./e2e/harness.js";
+
+const out = path.join(h.ROOT, "target/demo");
+const PASSPHRASE = "demo: correct horse battery staple";
+
+async function main() {
+  await fs.mkdir(out, { recursive: true });
+  const fixtures = await startFixtures();
+  const session = await h.launch("chromium", { headless: !process.env.DISPLAY });
+  try {
+    const site = fixtures.origins.a;
+    const popup = await h.openPopup(session);
+    await popup.setViewport({ width: 480, height: 640 });
+    console.log("demo: creating a vault (Argon2id and RSA key generation run in wasm)");
+    await h.createVault(popup, PASSPHRASE);
+    await h.addEntry(popup, {
+      title: "Demo login",
+      username: "demo@latchkey.test",
+      password: "Tr0ub4dor&3-demo",
+      url: `${site}/`,
+    });
+    await popup.click("#lock");
+    console.log("demo: locked; unlocking with the passphrase");
+    await h.unlock(popup, PASSPHRASE);
+
+    const page = await session.browser.newPage();
+    await page.setViewport({ width: 800, height: 500 });
+    await page.goto(`${site}/plain.html`);
+    await page.bringToFront();
+    await h.openPopup(session);
+    await popup.screenshot({ path: path.join(out, "popup.png") });
+    await h.clickFill(popup, "Demo login", page);
+    await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
+    await page.screenshot({ path: path.join(out, "filled.png") });
+
+    await (await page.waitForSelector("#submit")).click();
+    await page.waitForSelector("#done");
+    const [got] = fixtures.received("plain");
+    if (got?.username !== "demo@latchkey.test") throw new Error("the login did not arrive");
+    console.log(`demo: the fixture server received the login for ${got.username}`);
+    console.log(`demo: screenshots in ${path.relative(h.ROOT, out)}/filled.png and popup.png`);
+  } finally {
+    await session.close();
+    await fixtures.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(`demo: ${e.message}`);
+  process.exit(1);
+});
