@@ -120,7 +120,13 @@ fn fuzz_smoke() -> Result<(), String> {
     let target = target.to_string_lossy().into_owned();
     run::cmd(
         "cargo",
-        &["test", "--manifest-path", &manifest, "--target-dir", &target],
+        &[
+            "test",
+            "--manifest-path",
+            &manifest,
+            "--target-dir",
+            &target,
+        ],
     )
 }
 
