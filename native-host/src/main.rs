@@ -4,20 +4,7 @@
 //! extension id) it speaks native messaging on stdin/stdout; otherwise it is the CLI.
 #![forbid(unsafe_code)]
 
-mod browsers;
-mod cli;
-mod doctor;
-mod entry_args;
-mod framing;
-mod install;
-mod keystore;
-mod pairings;
-mod passphrase;
-mod paths;
-mod serve;
-mod tools;
-mod vault;
-mod vault_store;
+use latchkey_host::{cli, install, paths, serve};
 
 use std::process::ExitCode;
 

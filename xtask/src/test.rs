@@ -15,6 +15,7 @@ const STEPS: &[Step] = &[
     ("clippy (wasm32)", clippy_wasm),
     ("unit and integration tests", tests_native),
     ("core tests as wasm under node", tests_wasm),
+    ("fuzz targets, a few seconds each", fuzz_smoke),
     ("dependency audit", audit),
     (
         "extension lint and end-to-end tests in Chromium and Firefox ESR",
@@ -105,6 +106,26 @@ fn tests_wasm() -> Result<(), String> {
             "latchkey-core",
             "--target",
             "wasm32-unknown-unknown",
+        ],
+    )
+}
+
+/// The fuzz crate sits outside the workspace (as cargo-fuzz expects); its stable smoke
+/// test drives both targets for a few seconds. It shares the workspace's target
+/// directory so the dependencies are not built twice.
+fn fuzz_smoke() -> Result<(), String> {
+    let manifest = run::root().join("fuzz/Cargo.toml");
+    let target = run::root().join("target");
+    let manifest = manifest.to_string_lossy().into_owned();
+    let target = target.to_string_lossy().into_owned();
+    run::cmd(
+        "cargo",
+        &[
+            "test",
+            "--manifest-path",
+            &manifest,
+            "--target-dir",
+            &target,
         ],
     )
 }
