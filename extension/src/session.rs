@@ -267,6 +267,9 @@ impl Session {
             .vault
             .add(draft, now, &mut rng)
             .map_err(|e| SessionError::Vault(e.to_string()))?;
+        // Known shortcoming: the saved-URL index is rebuilt from every overview
+        // after each add, so adding costs time linear in the vault's size
+        // (see docs/benchmarks.md); the core's index has no insert yet.
         open.index = index_of(&open.vault);
         self.saved();
         Ok(id.to_string())
