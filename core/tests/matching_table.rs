@@ -160,3 +160,24 @@ fn reasons_read_as_sentences() {
         "{why}"
     );
 }
+
+#[test]
+fn the_public_suffix_list_knows_2025_additions() {
+    // If this fails, the psl crate in Cargo.lock predates these additions:
+    // see "Public Suffix List" in docs/FORMAT.md for how to update it.
+    let added_2025 = [
+        ("alice.hackclub.app", "alice.hackclub.app"),
+        ("www.sbi.bank.in", "sbi.bank.in"),
+        ("app.lender.fin.in", "lender.fin.in"),
+    ];
+    for (host, registrable) in added_2025 {
+        let page = PageUrl::parse(&format!("https://{host}/")).unwrap();
+        match page.site() {
+            latchkey_core::matching::Site::Domain {
+                registrable: Some(found),
+                ..
+            } => assert_eq!(found, registrable, "{host}"),
+            other => panic!("{host}: {other:?}"),
+        }
+    }
+}

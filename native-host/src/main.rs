@@ -7,6 +7,7 @@
 mod browsers;
 mod cli;
 mod doctor;
+mod entry_args;
 mod framing;
 mod install;
 mod keystore;
@@ -14,6 +15,7 @@ mod pairings;
 mod passphrase;
 mod paths;
 mod serve;
+mod tools;
 mod vault;
 mod vault_store;
 

@@ -5,19 +5,18 @@ use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
-use latchkey_core::matching::MatchMode;
+use clap::Subcommand;
 use latchkey_core::{
-    Access, EntryDraft, EntryId, EntryOverview, Fingerprint, KdfParams, Member, MemberCard,
-    OpenError, OpenVault, Role, SavedUrl, Secret, Trust, UnlockError, UnlockedMember, VaultError,
-    VaultFile,
+    Access, EntryId, Fingerprint, KdfParams, Member, MemberCard, OpenError, OpenVault, Role, Trust,
+    UnlockError, UnlockedMember, VaultError, VaultFile,
 };
 use serde_json::json;
 
 use crate::cli::{EXIT_CORRUPT, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
+use crate::entry_args::{EntryArgs, draft, list_out, overview_json};
 use crate::passphrase::{self, Source};
 use crate::serve::{now, os_rng};
-use crate::{paths, vault_store};
+use crate::{paths, tools, vault_store};
 
 /// Exit code for a passphrase that does not unlock the member.
 pub const EXIT_WRONG_PASSPHRASE: u8 = 3;
@@ -90,25 +89,31 @@ pub enum VaultCommand {
     Revoke {
         member: String,
     },
-}
-
-#[derive(Args)]
-pub struct EntryArgs {
-    #[arg(long)]
-    pub title: String,
-    #[arg(long, default_value = "")]
-    pub username: String,
-    /// A saved URL, optionally `MODE=URL` (base-domain, host, exact, starts-with, regex, never).
-    #[arg(long = "url")]
-    pub urls: Vec<String>,
-    #[arg(long, default_value = "")]
-    pub folder: String,
-    /// The environment variable that holds the password.
-    #[arg(long, value_name = "NAME")]
-    pub password_env: Option<String>,
-    /// The environment variable that holds an otpauth:// URI.
-    #[arg(long, value_name = "NAME")]
-    pub totp_env: Option<String>,
+    /// The current code of an entry's TOTP, or of a bare otpauth:// URI, and seconds left.
+    Totp {
+        id: Option<String>,
+        #[arg(long)]
+        uri: Option<String>,
+        /// Unix time to compute the code for (default: now).
+        #[arg(long)]
+        at: Option<u64>,
+    },
+    /// A random password (or, with --words, a passphrase).
+    Generate {
+        #[arg(long, default_value_t = 20)]
+        length: usize,
+        #[arg(long)]
+        no_symbols: bool,
+        #[arg(long)]
+        words: Option<usize>,
+    },
+    /// The entries that would be offered on URL, and by which rule.
+    Match {
+        url: String,
+        /// Also list saved URLs that do not match, with the reason.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 pub struct Options {
@@ -150,7 +155,7 @@ fn load_member() -> Result<Member, Failure> {
         .map_err(|e| Failure::new(EXIT_CORRUPT, format!("{}: {e}", path.display())))
 }
 
-fn unlock(options: &Options) -> Result<UnlockedMember, Failure> {
+pub(crate) fn unlock(options: &Options) -> Result<UnlockedMember, Failure> {
     let member = load_member()?;
     let source = Source {
         fd: options.passphrase_fd,
@@ -174,7 +179,7 @@ fn store_failure(e: vault_store::VaultStoreError) -> Failure {
     Failure::new(code, e)
 }
 
-fn vault_failure(e: VaultError) -> Failure {
+pub(crate) fn vault_failure(e: VaultError) -> Failure {
     let code = match &e {
         VaultError::NoSuchEntry(_) | VaultError::NoSuchVersion { .. } | VaultError::Deleted(_) => {
             EXIT_NOT_FOUND
@@ -190,13 +195,13 @@ fn open_failure(e: OpenError) -> Failure {
 }
 
 /// The vault file, opened, with the lock held so the write back cannot race.
-struct Session {
+pub(crate) struct Session {
     path: PathBuf,
-    open: OpenVault,
+    pub(crate) open: OpenVault,
     _lock: vault_store::WriteLock,
 }
 
-fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure> {
+pub(crate) fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure> {
     let path = vault_path(options)?;
     let lock = vault_store::lock(&path).map_err(store_failure)?;
     let (_, file) = vault_store::read(&path)
@@ -221,90 +226,23 @@ fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure
     })
 }
 
-fn save(session: &Session) -> Result<(), Failure> {
+pub(crate) fn save(session: &Session) -> Result<(), Failure> {
     let file = session.open.file();
     vault_store::write_locked(&session.path, &file.to_json(), file).map_err(store_failure)?;
     Ok(())
 }
 
-fn entry_id(text: &str) -> Result<EntryId, Failure> {
+pub(crate) fn entry_id(text: &str) -> Result<EntryId, Failure> {
     EntryId::parse(text)
         .map_err(|e| Failure::new(EXIT_USAGE, format!("`{text}` is not an entry id: {e}")))
 }
 
-fn env_secret(name: &Option<String>) -> Result<Option<Secret>, Failure> {
-    match name {
-        None => Ok(None),
-        Some(name) => std::env::var(name)
-            .map(|v| Some(Secret::new(v)))
-            .map_err(|_| {
-                Failure::new(
-                    EXIT_USAGE,
-                    format!("the environment variable `{name}` is not set"),
-                )
-            }),
-    }
-}
-
-fn parse_mode(text: &str) -> Option<MatchMode> {
-    MatchMode::ALL
-        .into_iter()
-        .find(|m| m.as_str().eq_ignore_ascii_case(text) || m.as_str().replace('_', "-") == text)
-}
-
-fn draft(args: EntryArgs) -> Result<EntryDraft, Failure> {
-    let mut urls = Vec::new();
-    for spec in args.urls {
-        let (mode, url) = match spec.split_once('=') {
-            Some((mode, url)) if !mode.contains(':') => {
-                let mode = parse_mode(mode).ok_or_else(|| {
-                    Failure::new(EXIT_USAGE, format!("unknown match mode `{mode}`"))
-                })?;
-                (mode, url.to_owned())
-            }
-            _ => (MatchMode::default(), spec),
-        };
-        urls.push(SavedUrl { url, mode });
-    }
-    Ok(EntryDraft {
-        title: args.title,
-        username: args.username,
-        password: env_secret(&args.password_env)?.unwrap_or_default(),
-        urls,
-        totp: env_secret(&args.totp_env)?,
-        folder: args.folder,
-        ..EntryDraft::default()
-    })
-}
-
-fn overview_json(o: &EntryOverview) -> serde_json::Value {
-    json!({
-        "id": o.id.as_str(), "version": o.version, "title": o.title, "username": o.username,
-        "urls": o.urls, "folder": o.folder, "has_totp": o.has_totp, "updated": o.updated,
-    })
-}
-
-fn overview_line(o: &EntryOverview) -> String {
-    let url = o.urls.first().map(|u| u.url.as_str()).unwrap_or("");
-    format!("{}  {}  {}  {}\n", o.id.as_str(), o.title, o.username, url)
-}
-
-fn print(options: &Options, text: &str, value: serde_json::Value) {
+pub(crate) fn print(options: &Options, text: &str, value: serde_json::Value) {
     if options.json {
         println!("{value}");
     } else {
         print!("{text}");
     }
-}
-
-fn list_out(options: &Options, entries: &[EntryOverview]) {
-    let text: String = if entries.is_empty() {
-        "no entries\n".into()
-    } else {
-        entries.iter().map(overview_line).collect()
-    };
-    let value = json!({"entries": entries.iter().map(overview_json).collect::<Vec<_>>()});
-    print(options, &text, value);
 }
 
 pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
@@ -564,6 +502,13 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
                 json!({"revoked": member}),
             );
         }
+        VaultCommand::Totp { id, uri, at } => tools::totp(options, id, uri, at)?,
+        VaultCommand::Generate {
+            length,
+            no_symbols,
+            words,
+        } => tools::generate(options, length, no_symbols, words)?,
+        VaultCommand::Match { url, all } => tools::explain_match(options, &url, all)?,
     }
     Ok(())
 }

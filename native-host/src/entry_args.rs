@@ -1,0 +1,96 @@
+//! What a person types to describe an entry on the command line, and how entries print.
+//! Secrets come from environment variables named by flags, never from argv.
+
+use clap::Args;
+use latchkey_core::matching::MatchMode;
+use latchkey_core::{EntryDraft, EntryOverview, SavedUrl, Secret};
+use serde_json::json;
+
+use crate::cli::{EXIT_USAGE, Failure};
+use crate::vault::{Options, print};
+
+#[derive(Args)]
+pub struct EntryArgs {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long, default_value = "")]
+    pub username: String,
+    /// A saved URL, optionally `MODE=URL` (base-domain, host, exact, starts-with, regex, never).
+    #[arg(long = "url")]
+    pub urls: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub folder: String,
+    /// The environment variable that holds the password.
+    #[arg(long, value_name = "NAME")]
+    pub password_env: Option<String>,
+    /// The environment variable that holds an otpauth:// URI.
+    #[arg(long, value_name = "NAME")]
+    pub totp_env: Option<String>,
+}
+
+pub(crate) fn env_secret(name: &Option<String>) -> Result<Option<Secret>, Failure> {
+    match name {
+        None => Ok(None),
+        Some(name) => std::env::var(name)
+            .map(|v| Some(Secret::new(v)))
+            .map_err(|_| {
+                Failure::new(
+                    EXIT_USAGE,
+                    format!("the environment variable `{name}` is not set"),
+                )
+            }),
+    }
+}
+
+pub(crate) fn parse_mode(text: &str) -> Option<MatchMode> {
+    MatchMode::ALL
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(text) || m.as_str().replace('_', "-") == text)
+}
+
+pub(crate) fn draft(args: EntryArgs) -> Result<EntryDraft, Failure> {
+    let mut urls = Vec::new();
+    for spec in args.urls {
+        let (mode, url) = match spec.split_once('=') {
+            Some((mode, url)) if !mode.contains(':') => {
+                let mode = parse_mode(mode).ok_or_else(|| {
+                    Failure::new(EXIT_USAGE, format!("unknown match mode `{mode}`"))
+                })?;
+                (mode, url.to_owned())
+            }
+            _ => (MatchMode::default(), spec),
+        };
+        urls.push(SavedUrl { url, mode });
+    }
+    Ok(EntryDraft {
+        title: args.title,
+        username: args.username,
+        password: env_secret(&args.password_env)?.unwrap_or_default(),
+        urls,
+        totp: env_secret(&args.totp_env)?,
+        folder: args.folder,
+        ..EntryDraft::default()
+    })
+}
+
+pub(crate) fn overview_json(o: &EntryOverview) -> serde_json::Value {
+    json!({
+        "id": o.id.as_str(), "version": o.version, "title": o.title, "username": o.username,
+        "urls": o.urls, "folder": o.folder, "has_totp": o.has_totp, "updated": o.updated,
+    })
+}
+
+pub(crate) fn overview_line(o: &EntryOverview) -> String {
+    let url = o.urls.first().map(|u| u.url.as_str()).unwrap_or("");
+    format!("{}  {}  {}  {}\n", o.id.as_str(), o.title, o.username, url)
+}
+
+pub(crate) fn list_out(options: &Options, entries: &[EntryOverview]) {
+    let text: String = if entries.is_empty() {
+        "no entries\n".into()
+    } else {
+        entries.iter().map(overview_line).collect()
+    };
+    let value = json!({"entries": entries.iter().map(overview_json).collect::<Vec<_>>()});
+    print(options, &text, value);
+}

@@ -1,0 +1,186 @@
+//! The vault commands of the CLI on a vault file in a temporary home, with the exit codes
+//! scripts rely on.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Home;
+use serde_json::Value;
+
+const PASS: &str = "LATCHKEY_TEST_PASS";
+
+fn run(home: &Home, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
+    let mut command = home.command();
+    command.env(PASS, "correct horse battery staple");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command
+        .args(["--json", "--passphrase-env", PASS])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
+    (out.status.code().unwrap(), value, stdout)
+}
+
+#[test]
+fn a_vault_from_the_command_line_end_to_end() {
+    let home = Home::new("cli");
+    let (code, card, _) = run(
+        &home,
+        &[
+            "member-create",
+            "--id",
+            "ada",
+            "--name",
+            "Ada",
+            "--fast-kdf",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(card["card"]["id"], "ada");
+    assert_eq!(card["fingerprint"].as_str().unwrap().split(' ').count(), 16);
+
+    let (code, created, _) = run(&home, &["create", "--name", "Clients"], &[]);
+    assert_eq!(code, 0, "{created}");
+    assert!(home.data().join("vault.json").is_file());
+
+    let (code, added, _) = run(
+        &home,
+        &[
+            "add",
+            "--title",
+            "Router",
+            "--username",
+            "admin",
+            "--url",
+            "https://login.example.com/",
+            "--password-env",
+            "PW",
+            "--totp-env",
+            "OTP",
+        ],
+        &[
+            ("PW", "s3cret-pw"),
+            (
+                "OTP",
+                "otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8",
+            ),
+        ],
+    );
+    assert_eq!(code, 0, "{added}");
+    let id = added["id"].as_str().unwrap().to_owned();
+
+    let (_, list, raw) = run(&home, &["list"], &[]);
+    assert_eq!(list["entries"][0]["title"], "Router");
+    assert!(!raw.contains("s3cret-pw"), "list printed a secret");
+
+    let (_, hidden, raw) = run(&home, &["show", &id], &[]);
+    assert_eq!(hidden["username"], "admin");
+    assert!(!raw.contains("s3cret-pw"));
+    let (_, shown, _) = run(&home, &["show", &id, "--reveal"], &[]);
+    assert_eq!(shown["password"], "s3cret-pw");
+    let (_, audit, _) = run(&home, &["audit"], &[]);
+    let actions: Vec<String> = audit["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or("").to_lowercase())
+        .collect();
+    assert!(actions.iter().any(|a| a == "reveal"), "{actions:?}");
+
+    let (_, found, _) = run(&home, &["search", "rout"], &[]);
+    assert_eq!(found["entries"].as_array().unwrap().len(), 1);
+
+    // Why is my login (not) suggested?
+    let (_, matched, _) = run(&home, &["match", "https://www.example.com/account"], &[]);
+    assert_eq!(matched["offered"][0]["id"], id.as_str());
+    assert_eq!(matched["offered"][0]["rule"], "base_domain");
+    let (_, other, _) = run(&home, &["match", "https://example.org/", "--all"], &[]);
+    assert!(other["offered"].as_array().unwrap().is_empty());
+    assert_eq!(other["not_offered"][0]["id"], id.as_str());
+
+    let (code, edited, _) = run(&home, &["edit", &id, "--title", "Core router"], &[]);
+    assert_eq!(code, 0, "{edited}");
+    let (_, history, _) = run(&home, &["history", &id], &[]);
+    assert_eq!(history["versions"].as_array().unwrap().len(), 2);
+    let (code, _, _) = run(&home, &["rollback", &id, "1"], &[]);
+    assert_eq!(code, 0);
+    let (_, list, _) = run(&home, &["list"], &[]);
+    assert_eq!(list["entries"][0]["title"], "Router");
+
+    let (code, _, _) = run(&home, &["delete", &id], &[]);
+    assert_eq!(code, 0);
+    let (_, list, _) = run(&home, &["list"], &[]);
+    assert!(list["entries"].as_array().unwrap().is_empty());
+
+    let (code, _, _) = run(
+        &home,
+        &["passwd", "--new-passphrase-env", "NEWPASS"],
+        &[("NEWPASS", "a new passphrase")],
+    );
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&home, &["list"], &[(PASS, "a new passphrase")]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn exit_codes_tell_wrong_passphrase_not_found_corrupt_and_usage_apart() {
+    let home = Home::new("exits");
+    let (code, err, _) = run(&home, &["list"], &[]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err["error"].as_str().unwrap().contains("member-create"));
+
+    run(
+        &home,
+        &["member-create", "--id", "bo", "--name", "Bo", "--fast-kdf"],
+        &[],
+    );
+    run(&home, &["create", "--name", "V"], &[]);
+    let (code, err, _) = run(&home, &["list"], &[(PASS, "wrong")]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err["error"].as_str().unwrap().contains("wrong passphrase"));
+
+    let (code, _, _) = run(&home, &["show", "e-0000000000000000"], &[]);
+    assert!(code == 4 || code == 2, "{code}");
+
+    let vault = home.data().join("vault.json");
+    let good = std::fs::read_to_string(&vault).unwrap();
+    std::fs::write(&vault, &good[..good.len() - 10]).unwrap();
+    let (code, err, _) = run(&home, &["list"], &[]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err["error"].as_str().unwrap().contains("left as it is"));
+
+    let (code, _, _) = run(&home, &["rollback"], &[]);
+    assert_eq!(code, 2);
+    let out = home.cli(&["list", "--passphrase-env", "NOT_SET_ANYWHERE"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn totp_for_a_bare_uri_matches_rfc_6238() {
+    let home = Home::new("totp");
+    // RFC 6238 appendix B: SHA-1, T = 59 s, 8 digits, secret "12345678901234567890".
+    let uri = "otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&period=30";
+    let (code, value, _) = run(&home, &["totp", "--uri", uri, "--at", "59"], &[]);
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["code"], "94287082");
+    assert_eq!(value["seconds_left"], 1);
+    let (_, value, _) = run(&home, &["totp", "--uri", uri, "--at", "1111111109"], &[]);
+    assert_eq!(value["code"], "07081804");
+}
+
+#[test]
+fn generate_makes_passwords_and_passphrases_of_the_asked_shape() {
+    let home = Home::new("generate");
+    let (_, value, _) = run(&home, &["generate", "--length", "32", "--no-symbols"], &[]);
+    let password = value["generated"].as_str().unwrap();
+    assert_eq!(password.chars().count(), 32);
+    assert!(password.chars().all(|c| c.is_ascii_alphanumeric()));
+    let (_, value, _) = run(&home, &["generate", "--words", "5"], &[]);
+    assert_eq!(value["generated"].as_str().unwrap().split('-').count(), 5);
+}
