@@ -31,6 +31,8 @@ pub enum Request {
     },
     /// Add an entry.
     AddEntry { entry: Draft },
+    /// Add many entries at once (an import).
+    Import { entries: Vec<Draft> },
     /// Show (or copy) an entry's password; written to the audit trail.
     Reveal {
         entry: String,
@@ -60,6 +62,7 @@ impl Request {
             Request::Lock => "lock",
             Request::List { .. } => "list",
             Request::AddEntry { .. } => "add_entry",
+            Request::Import { .. } => "import",
             Request::Reveal { .. } => "reveal",
             Request::Fill { .. } => "fill",
             Request::FillClaim { .. } => "fill_claim",
@@ -120,6 +123,9 @@ pub enum Reply {
     },
     Added {
         id: String,
+    },
+    Imported {
+        ids: Vec<String>,
     },
     Revealed {
         password: String,

@@ -91,10 +91,10 @@ impl Sender {
         }
 
         // Chrome reports the origin separately; when it does, it must agree.
-        if let Some(origin) = &self.origin {
-            if origin != &url.origin().ascii_serialization() {
-                return Err(SenderError::OriginMismatch);
-            }
+        if let Some(origin) = &self.origin
+            && origin != &url.origin().ascii_serialization()
+        {
+            return Err(SenderError::OriginMismatch);
         }
 
         Ok(SenderKind::ContentScript(PageFrame {

@@ -12,6 +12,8 @@ use latchkey_core::{
     Access, DeviceKey, DeviceSealedMember, EntryDraft, EntryId, KdfParams, Member, OpenVault,
     Passphrase, SavedUrl, Secret, Trust, UnlockedMember, VaultFile,
 };
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -88,6 +90,32 @@ fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
         }
     }
     SavedUrlIndex::build(urls)
+}
+
+/// The popup's draft as the core's, checking the TOTP URI on the way in.
+fn core_draft(draft: Draft) -> Result<EntryDraft, SessionError> {
+    let urls = draft
+        .urls
+        .into_iter()
+        .filter(|u| !u.trim().is_empty())
+        .map(|url| SavedUrl {
+            url,
+            mode: MatchMode::default(),
+        })
+        .collect();
+    let totp = draft.totp.filter(|t| !t.trim().is_empty());
+    if let Some(uri) = &totp {
+        OtpUri::parse(uri).map_err(|e| SessionError::Vault(e.to_string()))?;
+    }
+    Ok(EntryDraft {
+        title: draft.title,
+        username: draft.username,
+        password: Secret::new(draft.password),
+        urls,
+        totp: totp.map(Secret::new),
+        notes: Secret::new(draft.notes),
+        ..EntryDraft::default()
+    })
 }
 
 impl Session {
@@ -239,37 +267,30 @@ impl Session {
     }
 
     pub fn add(&mut self, draft: Draft, now: u64) -> Result<String, SessionError> {
-        let urls = draft
-            .urls
+        let ids = self.import(vec![draft], now)?;
+        ids.into_iter()
+            .next()
+            .ok_or_else(|| SessionError::Vault("the entry was not added".into()))
+    }
+
+    /// Adds many entries with one vault head at the end (an import).
+    pub fn import(&mut self, drafts: Vec<Draft>, now: u64) -> Result<Vec<String>, SessionError> {
+        let drafts = drafts
             .into_iter()
-            .filter(|u| !u.trim().is_empty())
-            .map(|url| SavedUrl {
-                url,
-                mode: MatchMode::default(),
-            })
-            .collect();
-        let totp = draft.totp.filter(|t| !t.trim().is_empty());
-        if let Some(uri) = &totp {
-            OtpUri::parse(uri).map_err(|e| SessionError::Vault(e.to_string()))?;
-        }
-        let draft = EntryDraft {
-            title: draft.title,
-            username: draft.username,
-            password: Secret::new(draft.password),
-            urls,
-            totp: totp.map(Secret::new),
-            notes: Secret::new(draft.notes),
-            ..EntryDraft::default()
-        };
+            .map(core_draft)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut rng = rng::fresh().map_err(SessionError::Random)?;
         let open = self.open_mut()?;
-        let id = open
+        let ids = open
             .vault
-            .add(draft, now, &mut rng)
+            .import(drafts, now, &mut rng)
             .map_err(|e| SessionError::Vault(e.to_string()))?;
+        // Known shortcoming: the saved-URL index is rebuilt from every overview
+        // after each change, so adding one entry costs time linear in the
+        // vault's size (see docs/benchmarks.md); the core's index has no insert.
         open.index = index_of(&open.vault);
         self.saved();
-        Ok(id.to_string())
+        Ok(ids.iter().map(ToString::to_string).collect())
     }
 
     /// Overviews, those saved for `site` first (most specific match first),
@@ -277,16 +298,15 @@ impl Session {
     pub fn list(&self, site: Option<&str>, query: &str) -> Result<Vec<Overview>, SessionError> {
         let open = self.open_ref()?;
         let page = site.and_then(|s| PageUrl::parse(s).ok());
-        let for_site: Vec<EntryId> = page
+        // Entry id to its place among the site's matches, most specific first.
+        let for_site: HashMap<String, usize> = page
             .as_ref()
-            .map(|p| {
-                open.index
-                    .candidates(p)
-                    .into_iter()
-                    .map(|(id, _)| id)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .map(|p| open.index.candidates(p))
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(place, (id, _))| (id.to_string(), place))
+            .collect();
 
         let entries = if query.trim().is_empty() {
             open.vault.list()
@@ -296,7 +316,7 @@ impl Session {
         let mut out: Vec<Overview> = entries
             .into_iter()
             .map(|e| Overview {
-                for_site: for_site.contains(&e.id),
+                for_site: for_site.contains_key(e.id.as_str()),
                 id: e.id.to_string(),
                 title: e.title,
                 username: e.username,
@@ -304,12 +324,7 @@ impl Session {
                 has_totp: e.has_totp,
             })
             .collect();
-        let rank = |o: &Overview| {
-            for_site
-                .iter()
-                .position(|id| id.as_str() == o.id)
-                .unwrap_or(usize::MAX)
-        };
+        let rank = |o: &Overview| for_site.get(&o.id).copied().unwrap_or(usize::MAX);
         out.sort_by_key(rank);
         Ok(out)
     }

@@ -137,6 +137,10 @@ impl Worker {
             Request::AddEntry { entry } => {
                 self.session.add(entry, now).map(|id| Reply::Added { id })
             }
+            Request::Import { entries } => self
+                .session
+                .import(entries, now)
+                .map(|ids| Reply::Imported { ids }),
             Request::Reveal { entry, copy } => {
                 self.session
                     .reveal(&entry, copy, now)

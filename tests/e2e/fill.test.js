@@ -235,6 +235,31 @@ for (const kind of h.BROWSERS) {
       await page.close();
     });
 
+    test("a stopped and restarted service worker stays unlocked", { skip: kind !== "chromium" }, async () => {
+      // Chromium stops idle service workers; storage.session must carry the
+      // unlocked session over, in memory only.
+      const popup = await h.openPopup(session);
+      const worker = session.browser
+        .targets()
+        .find((t) => t.type() === "service_worker" && t.url().startsWith(session.base));
+      const stopped = new Promise((resolve) => {
+        session.browser.on("targetdestroyed", (t) => t === worker && resolve());
+      });
+      const cdp = await popup.createCDPSession();
+      await cdp.send("ServiceWorker.enable");
+      await cdp.send("ServiceWorker.stopAllWorkers");
+      await cdp.detach();
+      await stopped;
+      await popup.reload();
+      await h.waitVisible(popup, "#vault");
+      fixtures.clear();
+      const page = await h.fillPage(session, `${A}/plain.html`, "Fixture A");
+      await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
+      await submit(fixtures, page, "plain");
+      assert.deepEqual(fixtures.received("plain"), [ALICE]);
+      await page.close();
+    });
+
     test("twenty login frames of a saved site: nothing filled without a user action", async () => {
       const page = await session.browser.newPage();
       await page.goto(`${A}/frames20.html`);

@@ -172,3 +172,44 @@ fn zip(dir: &Path, archive: &Path) -> Result<(), String> {
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> String {
     format!("could not {what} {}: {e}", path.display())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The manifest rules of issue 5, checked on what `dist` would write.
+    #[test]
+    fn manifests_keep_the_least_permissions_and_a_strict_policy() {
+        let root = run::root();
+        for browser in BROWSERS {
+            let m = manifest(&root, browser).unwrap_or_else(|e| panic!("{browser}: {e}"));
+            assert_eq!(m["manifest_version"], 3, "{browser}");
+            assert!(m.get("web_accessible_resources").is_none(), "{browser}");
+            assert!(m.get("externally_connectable").is_none(), "{browser}");
+            assert!(m.get("host_permissions").is_none(), "{browser}");
+            assert_eq!(
+                m["content_security_policy"]["extension_pages"],
+                "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'",
+                "{browser}"
+            );
+            let permissions: Vec<&str> = m["permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap())
+                .collect();
+            assert_eq!(permissions, ["storage", "contextMenus", "nativeMessaging"]);
+            assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+        }
+
+        let chrome = manifest(&root, "chrome").unwrap();
+        assert_eq!(chrome["background"]["service_worker"], "background.js");
+        assert!(chrome["key"].as_str().is_some_and(|k| k.len() > 300));
+        let firefox = manifest(&root, "firefox").unwrap();
+        assert_eq!(firefox["background"]["scripts"][0], "background.js");
+        assert_eq!(
+            firefox["browser_specific_settings"]["gecko"]["id"],
+            "latchkey@latchkey.invalid"
+        );
+    }
+}

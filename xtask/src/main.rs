@@ -3,6 +3,7 @@
 //! Every command installs what it needs itself (Rust targets, cargo tools,
 //! Debian and npm packages), so a fresh machine needs no set-up by hand.
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod demo;
 mod dist;
