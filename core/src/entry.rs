@@ -124,6 +124,31 @@ impl EntryDraft {
     }
 }
 
+/// Joins a version's two parts back into the draft that made it, so that an
+/// edit of one field keeps every other one.
+pub(crate) fn join(overview: &OverviewBody, secrets: SecretsBody) -> EntryDraft {
+    let mut fields = overview.fields.clone();
+    fields.extend(
+        secrets
+            .hidden
+            .into_iter()
+            .map(|(name, secret)| CustomField {
+                name,
+                value: FieldValue::Hidden(secret),
+            }),
+    );
+    EntryDraft {
+        title: overview.title.clone(),
+        username: overview.username.clone(),
+        password: secrets.password,
+        urls: overview.urls.clone(),
+        totp: secrets.totp,
+        notes: secrets.notes,
+        fields,
+        folder: overview.folder.clone(),
+    }
+}
+
 /// What made a version: the first one, an edit, a rollback to an older
 /// version number, or a delete (a tombstone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

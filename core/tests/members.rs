@@ -133,6 +133,17 @@ fn key_sizes_and_ids_are_checked() {
 }
 
 #[test]
+fn an_empty_passphrase_is_refused_at_creation_and_at_a_change() {
+    for empty in ["", "   "] {
+        let pass = Passphrase::new(empty.into());
+        let err = Member::create("x", "X", &pass, KdfParams::minimum(), 2048, &mut rng(2));
+        assert_eq!(err.unwrap_err(), MemberError::EmptyPassphrase);
+        let err = unlock(bob()).reseal(&pass, KdfParams::minimum(), &mut rng(3));
+        assert_eq!(err.unwrap_err(), MemberError::EmptyPassphrase);
+    }
+}
+
+#[test]
 fn a_3072_bit_member_works_end_to_end() {
     let pass = Passphrase::new("three thousand".into());
     let m = Member::create(

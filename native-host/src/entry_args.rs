@@ -3,6 +3,7 @@
 
 use clap::Args;
 use latchkey_core::matching::MatchMode;
+use latchkey_core::totp::OtpUri;
 use latchkey_core::{EntryDraft, EntryOverview, SavedUrl, Secret};
 use serde_json::json;
 
@@ -49,8 +50,70 @@ pub(crate) fn parse_mode(text: &str) -> Option<MatchMode> {
 }
 
 pub(crate) fn draft(args: EntryArgs) -> Result<EntryDraft, Failure> {
+    Ok(EntryDraft {
+        title: args.title,
+        username: args.username,
+        password: env_secret(&args.password_env)?.unwrap_or_default(),
+        urls: saved_urls(args.urls)?,
+        totp: otp_secret(&args.totp_env)?,
+        folder: args.folder,
+        ..EntryDraft::default()
+    })
+}
+
+/// What `edit` changes: only the flags that were given. Everything else,
+/// notes and custom fields included, is carried over from the latest version.
+#[derive(Args)]
+pub struct EditArgs {
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Replaces all saved URLs; repeat for several, optionally `MODE=URL`.
+    #[arg(long = "url")]
+    pub urls: Vec<String>,
+    #[arg(long)]
+    pub folder: Option<String>,
+    /// The environment variable that holds the new password.
+    #[arg(long, value_name = "NAME")]
+    pub password_env: Option<String>,
+    /// The environment variable that holds the new otpauth:// URI.
+    #[arg(long, value_name = "NAME")]
+    pub totp_env: Option<String>,
+}
+
+/// Reads and checks every flag of an edit first, so that a bad value fails
+/// before the vault is touched; the returned change sets only those fields.
+pub(crate) fn edit_change(args: EditArgs) -> Result<impl FnOnce(&mut EntryDraft), Failure> {
+    let urls = saved_urls(args.urls)?;
+    let password = env_secret(&args.password_env)?;
+    let totp = otp_secret(&args.totp_env)?;
+
+    Ok(move |draft: &mut EntryDraft| {
+        if let Some(title) = args.title {
+            draft.title = title;
+        }
+        if let Some(username) = args.username {
+            draft.username = username;
+        }
+        if !urls.is_empty() {
+            draft.urls = urls;
+        }
+        if let Some(folder) = args.folder {
+            draft.folder = folder;
+        }
+        if let Some(password) = password {
+            draft.password = password;
+        }
+        if totp.is_some() {
+            draft.totp = totp;
+        }
+    })
+}
+
+fn saved_urls(specs: Vec<String>) -> Result<Vec<SavedUrl>, Failure> {
     let mut urls = Vec::new();
-    for spec in args.urls {
+    for spec in specs {
         let (mode, url) = match spec.split_once('=') {
             Some((mode, url)) if !mode.contains(':') => {
                 let mode = parse_mode(mode).ok_or_else(|| {
@@ -62,15 +125,23 @@ pub(crate) fn draft(args: EntryArgs) -> Result<EntryDraft, Failure> {
         };
         urls.push(SavedUrl { url, mode });
     }
-    Ok(EntryDraft {
-        title: args.title,
-        username: args.username,
-        password: env_secret(&args.password_env)?.unwrap_or_default(),
-        urls,
-        totp: env_secret(&args.totp_env)?,
-        folder: args.folder,
-        ..EntryDraft::default()
-    })
+    Ok(urls)
+}
+
+/// A TOTP setup URI from the environment, refused now if it could never
+/// give a code, rather than stored and found broken at the next login.
+fn otp_secret(name: &Option<String>) -> Result<Option<Secret>, Failure> {
+    let Some(secret) = env_secret(name)? else {
+        return Ok(None);
+    };
+    let name = name.as_deref().unwrap_or_default();
+    OtpUri::parse(secret.expose()).map_err(|e| {
+        Failure::new(
+            EXIT_USAGE,
+            format!("the TOTP URI in `{name}` is not usable: {e}"),
+        )
+    })?;
+    Ok(Some(secret))
 }
 
 pub(crate) fn overview_json(o: &EntryOverview) -> serde_json::Value {

@@ -13,7 +13,7 @@ use latchkey_core::{
 use serde_json::json;
 
 use crate::cli::{EXIT_CORRUPT, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
-use crate::entry_args::{EntryArgs, draft, list_out, overview_json};
+use crate::entry_args::{EditArgs, EntryArgs, draft, edit_change, list_out, overview_json};
 use crate::passphrase::{self, Source};
 use crate::serve::{now, os_rng};
 use crate::{paths, tools, vault_store};
@@ -54,11 +54,11 @@ pub enum VaultCommand {
     },
     /// Add an entry; the password comes from the environment variable --password-env names.
     Add(EntryArgs),
-    /// Replace an entry's fields with a new version.
+    /// Append a version that changes only the given fields and keeps the rest.
     Edit {
         id: String,
         #[command(flatten)]
-        entry: EntryArgs,
+        entry: EditArgs,
     },
     Delete {
         id: String,
@@ -358,9 +358,10 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
             let me = unlock(options)?;
             let mut session = open_vault(options, &me)?;
             let id = entry_id(&id)?;
+            let change = edit_change(entry)?;
             session
                 .open
-                .edit(&id, draft(entry)?, now(), &mut rng)
+                .edit_with(&id, change, now(), &mut rng)
                 .map_err(vault_failure)?;
             save(&session)?;
             print(

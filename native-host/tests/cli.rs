@@ -106,6 +106,29 @@ fn a_vault_from_the_command_line_end_to_end() {
 
     let (code, edited, _) = run(&home, &["edit", &id, "--title", "Core router"], &[]);
     assert_eq!(code, 0, "{edited}");
+    // An edit of one field keeps the others, secrets included.
+    let (_, shown, _) = run(&home, &["show", &id, "--reveal"], &[]);
+    assert_eq!(shown["title"], "Core router");
+    assert_eq!(shown["username"], "admin");
+    assert_eq!(shown["password"], "s3cret-pw");
+    assert!(
+        shown["totp"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("otpauth://"),
+        "{shown}"
+    );
+    // A TOTP URI that can never give a code is refused before anything is written.
+    let (code, refused, _) = run(
+        &home,
+        &["edit", &id, "--totp-env", "BAD"],
+        &[("BAD", "otpauth://totp/x?secret=GEZDGNBV&digits=99")],
+    );
+    assert_eq!(code, 2, "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("BAD"),
+        "{refused}"
+    );
     let (_, history, _) = run(&home, &["history", &id], &[]);
     assert_eq!(history["versions"].as_array().unwrap().len(), 2);
     let (code, _, _) = run(&home, &["rollback", &id, "1"], &[]);

@@ -39,6 +39,8 @@ pub enum MemberError {
     Format(#[from] FormatError),
     #[error("the RSA key could not be generated; try again")]
     KeyGeneration,
+    #[error("the passphrase is empty; choose one of several words that only you know")]
+    EmptyPassphrase,
 }
 
 /// Why a member's keys did not unlock.
@@ -99,6 +101,9 @@ impl Member {
     ) -> Result<Member, MemberError> {
         if !RSA_BITS.contains(&rsa_bits) {
             return Err(MemberError::KeySize(rsa_bits));
+        }
+        if pass.as_bytes().trim_ascii().is_empty() {
+            return Err(MemberError::EmptyPassphrase);
         }
         kdf.check()?;
         format::check_id("the member id", id)?;
@@ -207,6 +212,9 @@ impl UnlockedMember {
         kdf: KdfParams,
         rng: &mut R,
     ) -> Result<Member, MemberError> {
+        if pass.as_bytes().trim_ascii().is_empty() {
+            return Err(MemberError::EmptyPassphrase);
+        }
         let mut salt = [0u8; 16];
         rng.fill_bytes(&mut salt);
         let key = kdf.derive(pass, &salt)?;

@@ -96,6 +96,33 @@ impl OpenVault {
         Ok(())
     }
 
+    /// Appends a version made from the latest one with `change` applied, so
+    /// that a caller changing one field keeps all the others, secrets
+    /// included. The latest secrets are opened inside the vault for this and
+    /// handed to `change`; the edit is audited as an update, not a reveal.
+    pub fn edit_with<R, F>(
+        &mut self,
+        id: &EntryId,
+        change: F,
+        now: u64,
+        rng: &mut R,
+    ) -> Result<(), VaultError>
+    where
+        R: rand_core::CryptoRng + ?Sized,
+        F: FnOnce(&mut EntryDraft),
+    {
+        self.require(Role::can_write, "edit entries")?;
+        let (latest, _) = self.live_latest(id)?;
+        let record = self.record(&latest)?.clone();
+        self.check_signature(&record)?;
+
+        let vault_id = self.vault_id().to_owned();
+        let secrets = self.open_secrets(&vault_id, self.versions[&latest])?;
+        let mut draft = crate::entry::join(&self.entry(id)?.overview, secrets);
+        change(&mut draft);
+        self.edit(id, draft, now, rng)
+    }
+
     /// Appends a tombstone: a version whose overview says the entry was
     /// deleted, keeping its title for the history, with empty secrets.
     pub fn delete<R: rand_core::CryptoRng + ?Sized>(
