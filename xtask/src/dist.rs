@@ -40,8 +40,8 @@ pub fn build() -> Result<(), String> {
     prereq::debian(&["binaryen", "zip"])?;
 
     let root = run::root();
-    let bindgen = root.join("target/wasm-bindgen");
-    build_wasm(&root, &bindgen)?;
+    let bindgen = run::target_dir().join("wasm-bindgen");
+    build_wasm(&bindgen)?;
 
     for browser in BROWSERS {
         let out = root.join("dist").join(browser);
@@ -55,7 +55,7 @@ pub fn build() -> Result<(), String> {
     Ok(())
 }
 
-fn build_wasm(root: &Path, bindgen: &Path) -> Result<(), String> {
+fn build_wasm(bindgen: &Path) -> Result<(), String> {
     run::cmd(
         "cargo",
         &[
@@ -71,8 +71,8 @@ fn build_wasm(root: &Path, bindgen: &Path) -> Result<(), String> {
 
     // wasm-opt runs before wasm-bindgen: Debian's binaryen (108) rewrites the
     // externref table that wasm-bindgen emits into one browsers refuse to fill.
-    let raw = root.join("target/wasm32-unknown-unknown/release/latchkey_extension.wasm");
-    let opt_dir = root.join("target/wasm-opt");
+    let raw = run::target_dir().join("wasm32-unknown-unknown/release/latchkey_extension.wasm");
+    let opt_dir = run::target_dir().join("wasm-opt");
     fs::create_dir_all(&opt_dir).map_err(|e| io_error("create", &opt_dir, e))?;
     let optimized = opt_dir.join("latchkey_extension.wasm");
     let (raw, optimized) = (raw.to_string_lossy(), optimized.to_string_lossy());

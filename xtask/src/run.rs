@@ -9,6 +9,14 @@ pub fn root() -> PathBuf {
     here.parent().unwrap_or(here).to_path_buf()
 }
 
+/// Where cargo writes its output: `CARGO_TARGET_DIR` when set, else `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
 /// Runs a command in the workspace root, failing with the command line if it fails.
 pub fn cmd(program: &str, args: &[&str]) -> Result<(), String> {
     let mut command = Command::new(program);
