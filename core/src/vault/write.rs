@@ -112,12 +112,7 @@ impl OpenVault {
         F: FnOnce(&mut EntryDraft),
     {
         self.require(Role::can_write, "edit entries")?;
-        let (latest, _) = self.live_latest(id)?;
-        let record = self.record(&latest)?.clone();
-        self.check_signature(&record)?;
-
-        let vault_id = self.vault_id().to_owned();
-        let secrets = self.open_secrets(&vault_id, self.versions[&latest])?;
+        let (_, secrets) = self.latest_secrets(id)?;
         let mut draft = crate::entry::join(&self.entry(id)?.overview, secrets);
         change(&mut draft);
         self.edit(id, draft, now, rng)
@@ -191,12 +186,7 @@ impl OpenVault {
         now: u64,
         rng: &mut R,
     ) -> Result<EntrySecrets, VaultError> {
-        let (latest, version) = self.live_latest(id)?;
-        let record = self.record(&latest)?.clone();
-        self.check_signature(&record)?;
-
-        let vault_id = self.vault_id().to_owned();
-        let secrets = self.open_secrets(&vault_id, self.versions[&latest])?;
+        let (version, secrets) = self.latest_secrets(id)?;
         let action = match why {
             Access::Reveal => AuditAction::Reveal,
             Access::Copy => AuditAction::Copy,
@@ -205,6 +195,18 @@ impl OpenVault {
         self.append_audit(action, Some((id, version)), None, now, rng);
         self.write_head(now);
         Ok(secrets.into())
+    }
+
+    /// Opens the secrets of an entry's latest live version, after checking
+    /// that version's signature: its number and the secrets.
+    fn latest_secrets(&self, id: &EntryId) -> Result<(u64, SecretsBody), VaultError> {
+        let (latest, version) = self.live_latest(id)?;
+        let record = self.record(&latest)?.clone();
+        self.check_signature(&record)?;
+
+        let vault_id = self.vault_id().to_owned();
+        let secrets = self.open_secrets(&vault_id, self.versions[&latest])?;
+        Ok((version, secrets))
     }
 
     /// The latest version of an entry that is not deleted: its id and number.
