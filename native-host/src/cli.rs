@@ -51,6 +51,10 @@ pub enum Command {
         /// Also allow this extension id (repeatable).
         #[arg(long = "extension-id", value_name = "ID")]
         extension_ids: Vec<String>,
+        /// Write the manifest into this Chromium --user-data-dir (DIR/NativeMessagingHosts)
+        /// instead of the browsers' usual places; Firefox has no such place.
+        #[arg(long, value_name = "DIR")]
+        profile: Option<PathBuf>,
     },
     /// Remove exactly the manifests `install` wrote.
     Uninstall {
@@ -140,11 +144,13 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             system,
             browsers,
             extension_ids,
+            profile,
         } => {
             let options = InstallOptions {
                 system,
                 browsers,
                 extension_ids,
+                profile,
             };
             let text = install::install(&options).map_err(|e| Failure::new(EXIT_USAGE, e))?;
             print(

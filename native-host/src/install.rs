@@ -34,6 +34,17 @@ pub enum InstallError {
     },
     #[error("cannot find this program's own path: {0}")]
     NoBinary(String),
+    #[error(
+        "Firefox reads native messaging manifests only from $HOME/.mozilla/\
+         native-messaging-hosts, never from a profile directory; drop --profile and run \
+         `latchkey install --browser firefox` with HOME set to the home Firefox runs with"
+    )]
+    FirefoxProfile,
+    #[error(
+        "--profile writes a per-user manifest into one browser's data directory; it cannot be \
+         combined with --system"
+    )]
+    ProfileAndSystem,
 }
 
 fn file_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> InstallError {
@@ -54,6 +65,9 @@ pub struct Installed {
     /// A copy of the binary placed inside a sandbox (Flatpak), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary_copy: Option<PathBuf>,
+    /// The `--user-data-dir` this manifest was written into (`install --profile`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -97,6 +111,8 @@ pub struct InstallOptions {
     pub system: bool,
     pub browsers: Vec<String>,
     pub extension_ids: Vec<String>,
+    /// A Chromium `--user-data-dir`: the manifest goes into its `NativeMessagingHosts`.
+    pub profile: Option<PathBuf>,
 }
 
 fn is_chrome_id(id: &str) -> bool {
@@ -223,6 +239,9 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
             return Err(InstallError::BadExtensionId(id.clone()));
         }
     }
+    if let Some(profile) = &options.profile {
+        return install_profile(options, profile);
+    }
     let home = paths::home().ok_or(InstallError::NoHome)?;
     let config = paths::config_dir().ok_or(InstallError::NoHome)?;
     let binary = current_binary()?;
@@ -256,6 +275,7 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
                 system: options.system,
                 manifest: path,
                 binary_copy: None,
+                profile: None,
             },
         );
     }
@@ -265,6 +285,64 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
     }
     save_record(&record)?;
     Ok(out)
+}
+
+/// `install --profile DIR`: Chromium-family browsers started with `--user-data-dir=DIR`
+/// also read per-user manifests from `DIR/NativeMessagingHosts`, which lets a browser run
+/// with a throwaway profile reach the host without touching the user's own profiles.
+fn install_profile(options: &InstallOptions, profile: &Path) -> Result<String, InstallError> {
+    if options.system {
+        return Err(InstallError::ProfileAndSystem);
+    }
+    let mut names = Vec::new();
+    for name in &options.browsers {
+        let browser = by_key(name).ok_or_else(|| InstallError::UnknownBrowser(name.clone()))?;
+        if browser.family == Family::Firefox {
+            return Err(InstallError::FirefoxProfile);
+        }
+        names.push(browser);
+    }
+    // Every Chromium-family browser reads the same place in its user data dir, so one
+    // manifest serves them all; the record names the first browser asked for.
+    let browser = names.first().copied().or_else(|| by_key("chromium"));
+    let Some(browser) = browser else {
+        return Err(InstallError::UnknownBrowser("chromium".into()));
+    };
+
+    let profile = std::path::absolute(profile).map_err(file_error("find", profile))?;
+    let binary = current_binary()?;
+    let path = profile_manifest_path(&profile);
+    write_json(
+        &path,
+        &manifest(Family::Chromium, &binary, &options.extension_ids),
+    )?;
+    let mut record = load_record();
+    remember(
+        &mut record,
+        Installed {
+            browser: browser.key.into(),
+            system: false,
+            manifest: path.clone(),
+            binary_copy: None,
+            profile: Some(profile),
+        },
+    );
+    save_record(&record)?;
+    Ok(format!(
+        "installed {HOST_NAME} for the browser profile (--user-data-dir) {}: {}\n",
+        path.parent()
+            .and_then(Path::parent)
+            .unwrap_or(&path)
+            .display(),
+        path.display()
+    ))
+}
+
+/// Where a Chromium-family browser started with `--user-data-dir=profile` looks.
+pub fn profile_manifest_path(profile: &Path) -> PathBuf {
+    profile
+        .join("NativeMessagingHosts")
+        .join(format!("{HOST_NAME}.json"))
 }
 
 fn remember(record: &mut InstallRecord, item: Installed) {
@@ -320,6 +398,7 @@ fn sandboxes(
                     system: false,
                     manifest: path,
                     binary_copy: Some(copy),
+                    profile: None,
                 },
             );
         }
