@@ -152,7 +152,13 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 extension_ids,
                 profile,
             };
-            let text = install::install(&options).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+            let text = install::install(&options).map_err(|e| {
+                let code = match e {
+                    install::InstallError::NothingInstalled(_) => EXIT_FAILURE,
+                    _ => EXIT_USAGE,
+                };
+                Failure::new(code, e)
+            })?;
             print(
                 json,
                 &text,

@@ -40,6 +40,9 @@ pub enum InstallError {
          `latchkey install --browser firefox` with HOME set to the home Firefox runs with"
     )]
     FirefoxProfile,
+    /// Carries the explanation of why (no profile found, only a Snap browser, ...).
+    #[error("nothing was installed: {0}")]
+    NothingInstalled(String),
     #[error(
         "--profile writes a per-user manifest into one browser's data directory; it cannot be \
          combined with --system"
@@ -249,12 +252,6 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
     let mut record = load_record();
     let mut out = String::new();
 
-    if browsers.is_empty() {
-        out.push_str(
-            "no browser profile found; name one with --browser (chrome, chromium, edge, \
-             brave, vivaldi, firefox)\n",
-        );
-    }
     for browser in &browsers {
         let path = browser.manifest_path(options.system, &home, &config);
         write_json(
@@ -280,8 +277,20 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
         );
     }
 
+    let mut written = browsers.len();
     if !options.system {
-        sandboxes(options, &home, &binary, &mut record, &mut out)?;
+        written += sandboxes(options, &home, &binary, &mut record, &mut out)?;
+    }
+    if written == 0 {
+        let mut why = String::from(
+            "no browser profile found; name one with --browser (chrome, chromium, edge, \
+             brave, vivaldi, firefox) or use --profile DIR",
+        );
+        for note in out.lines().filter(|l| !l.is_empty()) {
+            why.push_str("; ");
+            why.push_str(note);
+        }
+        return Err(InstallError::NothingInstalled(why));
     }
     save_record(&record)?;
     Ok(out)
@@ -352,14 +361,15 @@ fn remember(record: &mut InstallRecord, item: Installed) {
 
 /// Flatpak browsers read manifests inside their sandbox and can only start a binary the
 /// sandbox can see, so the host is copied in beside the manifest. Snap browsers cannot be
-/// served from outside at all; the user is told so.
+/// served from outside at all; the user is told so. Returns how many manifests it wrote.
 fn sandboxes(
     options: &InstallOptions,
     home: &Path,
     binary: &Path,
     record: &mut InstallRecord,
     out: &mut String,
-) -> Result<(), InstallError> {
+) -> Result<usize, InstallError> {
+    let mut written = 0;
     for browser in BROWSERS {
         if !options.browsers.is_empty()
             && !options.browsers.iter().any(|b| by_key(b) == Some(browser))
@@ -401,6 +411,7 @@ fn sandboxes(
                     profile: None,
                 },
             );
+            written += 1;
         }
         if !browser.snap.is_empty() && home.join("snap").join(browser.snap).is_dir() {
             let _ = writeln!(
@@ -412,7 +423,7 @@ fn sandboxes(
             );
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(windows)]

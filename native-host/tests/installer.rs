@@ -118,10 +118,35 @@ fn a_chosen_browser_is_installed_even_without_a_profile_and_bad_input_is_a_usage
     let out = home.cli(&["install", "--extension-id", "not an id"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not an extension id"));
+}
 
+#[test]
+fn install_fails_with_the_reason_when_it_writes_nothing() {
     let empty = Home::new("empty");
     let out = empty.cli(&["install"]);
-    assert!(text(&out, &empty).starts_with("no browser profile found"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "latchkey: nothing was installed: no browser profile found; name one with --browser \
+         (chrome, chromium, edge, brave, vivaldi, firefox) or use --profile DIR\n"
+    );
+    assert!(!empty.data().join("installed.json").exists());
+
+    // Only a Snap browser: the reason it cannot be served is part of the failure.
+    let snap = Home::new("snap-only");
+    std::fs::create_dir_all(snap.root.join("snap/firefox")).unwrap();
+    let out = snap.cli(&["--json", "install"]);
+    assert_eq!(out.status.code(), Some(1));
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["exit"], 1);
+    let error = value["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("nothing was installed: no browser profile found")
+            && error.contains("found Firefox as a Snap"),
+        "{error}"
+    );
+    assert!(!snap.root.join(".mozilla").exists());
 }
 
 #[test]
