@@ -90,6 +90,7 @@ pub enum VaultCommand {
         member: String,
     },
     /// The current code of an entry's TOTP, or of a bare otpauth:// URI, and seconds left.
+    /// For an HOTP entry: the code for its counter, and a new version with the next one.
     Totp {
         id: Option<String>,
         #[arg(long)]

@@ -26,22 +26,18 @@ fn run(home: &Home, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String)
     (out.status.code().unwrap(), value, stdout)
 }
 
+/// Makes member `id` (named after it) with the cheapest KDF and returns its card.
+fn member_create(home: &Home, id: &str) -> Value {
+    let args = ["member-create", "--id", id, "--name", id, "--fast-kdf"];
+    let (code, card, _) = run(home, &args, &[]);
+    assert_eq!(code, 0, "{card}");
+    card
+}
+
 #[test]
 fn a_vault_from_the_command_line_end_to_end() {
     let home = Home::new("cli");
-    let (code, card, _) = run(
-        &home,
-        &[
-            "member-create",
-            "--id",
-            "ada",
-            "--name",
-            "Ada",
-            "--fast-kdf",
-        ],
-        &[],
-    );
-    assert_eq!(code, 0);
+    let card = member_create(&home, "ada");
     assert_eq!(card["card"]["id"], "ada");
     assert_eq!(card["fingerprint"].as_str().unwrap().split(' ').count(), 16);
 
@@ -195,6 +191,66 @@ fn totp_for_a_bare_uri_matches_rfc_6238() {
     assert_eq!(value["seconds_left"], 1);
     let (_, value, _) = run(&home, &["totp", "--uri", uri, "--at", "1111111109"], &[]);
     assert_eq!(value["code"], "07081804");
+}
+
+/// A member and a vault in `home`, made with the cheapest KDF.
+fn member_and_vault(home: &Home) {
+    let (code, out, _) = run(
+        home,
+        &[
+            "member-create",
+            "--id",
+            "ada",
+            "--name",
+            "Ada",
+            "--fast-kdf",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = run(home, &["create", "--name", "V"], &[]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn hotp_entries_give_rfc_4226_codes_in_order_and_each_use_appends_a_version() {
+    let home = Home::new("hotp");
+    member_and_vault(&home);
+    // RFC 4226 appendix D: secret "12345678901234567890" (ASCII), base32 below.
+    let uri = "otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0";
+    let (code, added, _) = run(
+        &home,
+        &["add", "--title", "Bank", "--totp-env", "OTP"],
+        &[("OTP", uri)],
+    );
+    assert_eq!(code, 0, "{added}");
+    let id = added["id"].as_str().unwrap().to_owned();
+
+    let expected = ["755224", "287082", "359152", "969429", "338314"];
+    for (counter, want) in expected.iter().enumerate() {
+        let (code, value, _) = run(&home, &["totp", &id], &[]);
+        assert_eq!(code, 0, "{value}");
+        assert_eq!(value["code"], *want, "counter {counter}");
+        assert_eq!(value["counter"], counter);
+        assert_eq!(value["advanced"], true);
+    }
+    let (_, history, _) = run(&home, &["history", &id], &[]);
+    assert_eq!(
+        history["versions"].as_array().unwrap().len(),
+        1 + expected.len()
+    );
+    let (_, shown, _) = run(&home, &["show", &id, "--reveal"], &[]);
+    let stored = shown["totp"].as_str().unwrap();
+    assert!(stored.contains("counter=5"), "{stored}");
+
+    // A bare URI shows the code for its own counter and nothing moves.
+    let bare = "otpauth://hotp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=9";
+    for _ in 0..2 {
+        let (code, value, _) = run(&home, &["totp", "--uri", bare], &[]);
+        assert_eq!(code, 0, "{value}");
+        assert_eq!(value["code"], "520489");
+        assert_eq!(value["advanced"], false);
+    }
 }
 
 #[test]
