@@ -35,6 +35,10 @@ pub struct Cli {
     /// Read the passphrase from the environment variable with this name.
     #[arg(long, global = true, value_name = "NAME")]
     pub passphrase_env: Option<String>,
+    /// The fingerprint of the admin who granted you access, confirmed with them (needed
+    /// once per vault; it is remembered after the vault opens with it).
+    #[arg(long, global = true, value_name = "FP")]
+    pub admin_fingerprint: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -259,6 +263,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 json,
                 passphrase_fd: cli.passphrase_fd,
                 passphrase_env: cli.passphrase_env,
+                admin_fingerprint: cli.admin_fingerprint,
             };
             vault::run(command, &options)?;
         }
