@@ -35,6 +35,10 @@ pub struct Cli {
     /// Read the passphrase from the environment variable with this name.
     #[arg(long, global = true, value_name = "NAME")]
     pub passphrase_env: Option<String>,
+    /// The fingerprint of the admin who granted you access, confirmed with them (needed
+    /// once per vault; it is remembered after the vault opens with it).
+    #[arg(long, global = true, value_name = "FP")]
+    pub admin_fingerprint: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,6 +55,10 @@ pub enum Command {
         /// Also allow this extension id (repeatable).
         #[arg(long = "extension-id", value_name = "ID")]
         extension_ids: Vec<String>,
+        /// Write the manifest into this Chromium --user-data-dir (DIR/NativeMessagingHosts)
+        /// instead of the browsers' usual places; Firefox has no such place.
+        #[arg(long, value_name = "DIR")]
+        profile: Option<PathBuf>,
     },
     /// Remove exactly the manifests `install` wrote.
     Uninstall {
@@ -140,13 +148,21 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             system,
             browsers,
             extension_ids,
+            profile,
         } => {
             let options = InstallOptions {
                 system,
                 browsers,
                 extension_ids,
+                profile,
             };
-            let text = install::install(&options).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+            let text = install::install(&options).map_err(|e| {
+                let code = match e {
+                    install::InstallError::NothingInstalled(_) => EXIT_FAILURE,
+                    _ => EXIT_USAGE,
+                };
+                Failure::new(code, e)
+            })?;
             print(
                 json,
                 &text,
@@ -247,6 +263,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 json,
                 passphrase_fd: cli.passphrase_fd,
                 passphrase_env: cli.passphrase_env,
+                admin_fingerprint: cli.admin_fingerprint,
             };
             vault::run(command, &options)?;
         }

@@ -34,6 +34,20 @@ pub enum InstallError {
     },
     #[error("cannot find this program's own path: {0}")]
     NoBinary(String),
+    #[error(
+        "Firefox reads native messaging manifests only from $HOME/.mozilla/\
+         native-messaging-hosts, never from a profile directory; drop --profile and run \
+         `latchkey install --browser firefox` with HOME set to the home Firefox runs with"
+    )]
+    FirefoxProfile,
+    /// Carries the explanation of why (no profile found, only a Snap browser, ...).
+    #[error("nothing was installed: {0}")]
+    NothingInstalled(String),
+    #[error(
+        "--profile writes a per-user manifest into one browser's data directory; it cannot be \
+         combined with --system"
+    )]
+    ProfileAndSystem,
 }
 
 fn file_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> InstallError {
@@ -54,6 +68,9 @@ pub struct Installed {
     /// A copy of the binary placed inside a sandbox (Flatpak), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binary_copy: Option<PathBuf>,
+    /// The `--user-data-dir` this manifest was written into (`install --profile`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -97,6 +114,8 @@ pub struct InstallOptions {
     pub system: bool,
     pub browsers: Vec<String>,
     pub extension_ids: Vec<String>,
+    /// A Chromium `--user-data-dir`: the manifest goes into its `NativeMessagingHosts`.
+    pub profile: Option<PathBuf>,
 }
 
 fn is_chrome_id(id: &str) -> bool {
@@ -223,6 +242,9 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
             return Err(InstallError::BadExtensionId(id.clone()));
         }
     }
+    if let Some(profile) = &options.profile {
+        return install_profile(options, profile);
+    }
     let home = paths::home().ok_or(InstallError::NoHome)?;
     let config = paths::config_dir().ok_or(InstallError::NoHome)?;
     let binary = current_binary()?;
@@ -230,12 +252,6 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
     let mut record = load_record();
     let mut out = String::new();
 
-    if browsers.is_empty() {
-        out.push_str(
-            "no browser profile found; name one with --browser (chrome, chromium, edge, \
-             brave, vivaldi, firefox)\n",
-        );
-    }
     for browser in &browsers {
         let path = browser.manifest_path(options.system, &home, &config);
         write_json(
@@ -256,15 +272,86 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
                 system: options.system,
                 manifest: path,
                 binary_copy: None,
+                profile: None,
             },
         );
     }
 
+    let mut written = browsers.len();
     if !options.system {
-        sandboxes(options, &home, &binary, &mut record, &mut out)?;
+        written += sandboxes(options, &home, &binary, &mut record, &mut out)?;
+    }
+    if written == 0 {
+        let mut why = String::from(
+            "no browser profile found; name one with --browser (chrome, chromium, edge, \
+             brave, vivaldi, firefox) or use --profile DIR",
+        );
+        for note in out.lines().filter(|l| !l.is_empty()) {
+            why.push_str("; ");
+            why.push_str(note);
+        }
+        return Err(InstallError::NothingInstalled(why));
     }
     save_record(&record)?;
     Ok(out)
+}
+
+/// `install --profile DIR`: Chromium-family browsers started with `--user-data-dir=DIR`
+/// also read per-user manifests from `DIR/NativeMessagingHosts`, which lets a browser run
+/// with a throwaway profile reach the host without touching the user's own profiles.
+fn install_profile(options: &InstallOptions, profile: &Path) -> Result<String, InstallError> {
+    if options.system {
+        return Err(InstallError::ProfileAndSystem);
+    }
+    let mut names = Vec::new();
+    for name in &options.browsers {
+        let browser = by_key(name).ok_or_else(|| InstallError::UnknownBrowser(name.clone()))?;
+        if browser.family == Family::Firefox {
+            return Err(InstallError::FirefoxProfile);
+        }
+        names.push(browser);
+    }
+    // Every Chromium-family browser reads the same place in its user data dir, so one
+    // manifest serves them all; the record names the first browser asked for.
+    let browser = names.first().copied().or_else(|| by_key("chromium"));
+    let Some(browser) = browser else {
+        return Err(InstallError::UnknownBrowser("chromium".into()));
+    };
+
+    let profile = std::path::absolute(profile).map_err(file_error("find", profile))?;
+    let binary = current_binary()?;
+    let path = profile_manifest_path(&profile);
+    write_json(
+        &path,
+        &manifest(Family::Chromium, &binary, &options.extension_ids),
+    )?;
+    let mut record = load_record();
+    remember(
+        &mut record,
+        Installed {
+            browser: browser.key.into(),
+            system: false,
+            manifest: path.clone(),
+            binary_copy: None,
+            profile: Some(profile),
+        },
+    );
+    save_record(&record)?;
+    Ok(format!(
+        "installed {HOST_NAME} for the browser profile (--user-data-dir) {}: {}\n",
+        path.parent()
+            .and_then(Path::parent)
+            .unwrap_or(&path)
+            .display(),
+        path.display()
+    ))
+}
+
+/// Where a Chromium-family browser started with `--user-data-dir=profile` looks.
+pub fn profile_manifest_path(profile: &Path) -> PathBuf {
+    profile
+        .join("NativeMessagingHosts")
+        .join(format!("{HOST_NAME}.json"))
 }
 
 fn remember(record: &mut InstallRecord, item: Installed) {
@@ -274,14 +361,15 @@ fn remember(record: &mut InstallRecord, item: Installed) {
 
 /// Flatpak browsers read manifests inside their sandbox and can only start a binary the
 /// sandbox can see, so the host is copied in beside the manifest. Snap browsers cannot be
-/// served from outside at all; the user is told so.
+/// served from outside at all; the user is told so. Returns how many manifests it wrote.
 fn sandboxes(
     options: &InstallOptions,
     home: &Path,
     binary: &Path,
     record: &mut InstallRecord,
     out: &mut String,
-) -> Result<(), InstallError> {
+) -> Result<usize, InstallError> {
+    let mut written = 0;
     for browser in BROWSERS {
         if !options.browsers.is_empty()
             && !options.browsers.iter().any(|b| by_key(b) == Some(browser))
@@ -320,8 +408,10 @@ fn sandboxes(
                     system: false,
                     manifest: path,
                     binary_copy: Some(copy),
+                    profile: None,
                 },
             );
+            written += 1;
         }
         if !browser.snap.is_empty() && home.join("snap").join(browser.snap).is_dir() {
             let _ = writeln!(
@@ -333,7 +423,7 @@ fn sandboxes(
             );
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(windows)]

@@ -13,6 +13,7 @@ pub mod keystore;
 pub mod pairings;
 pub mod passphrase;
 pub mod paths;
+pub mod seen;
 pub mod serve;
 pub mod tools;
 pub mod vault;

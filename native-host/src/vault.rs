@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use latchkey_core::{
-    Access, EntryId, Fingerprint, KdfParams, Member, MemberCard, OpenError, OpenVault, Role, Trust,
+    Access, EntryId, Fingerprint, KdfParams, Member, MemberCard, OpenError, OpenVault, Role,
     UnlockError, UnlockedMember, VaultError, VaultFile,
 };
 use serde_json::json;
@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::cli::{EXIT_CORRUPT, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::entry_args::{EditArgs, EntryArgs, draft, edit_change, list_out, overview_json};
 use crate::passphrase::{self, Source};
+use crate::seen::{SeenError, SeenStore};
 use crate::serve::{now, os_rng};
 use crate::{paths, tools, vault_store};
 
@@ -90,6 +91,7 @@ pub enum VaultCommand {
         member: String,
     },
     /// The current code of an entry's TOTP, or of a bare otpauth:// URI, and seconds left.
+    /// For an HOTP entry: the code for its counter, and a new version with the next one.
     Totp {
         id: Option<String>,
         #[arg(long)]
@@ -121,6 +123,8 @@ pub struct Options {
     pub json: bool,
     pub passphrase_fd: Option<i32>,
     pub passphrase_env: Option<String>,
+    /// The fingerprint of the admin who granted this member, as confirmed with them.
+    pub admin_fingerprint: Option<String>,
 }
 
 fn member_path() -> Result<PathBuf, Failure> {
@@ -190,19 +194,64 @@ pub(crate) fn vault_failure(e: VaultError) -> Failure {
     Failure::new(code, e)
 }
 
-fn open_failure(e: OpenError) -> Failure {
-    Failure::new(EXIT_CORRUPT, e)
+/// A refusal to open, with what this device remembers where that matters: a rolled-back
+/// or forked copy is judged against `seen.json`, and a grant by an unconfirmed admin
+/// needs `--admin-fingerprint`.
+fn open_failure(e: OpenError, vault: &Path, seen: &SeenStore) -> Failure {
+    let message = match &e {
+        OpenError::OlderHead {
+            served,
+            seen: newest,
+        } => format!(
+            "{e}: {} holds head {served}, but this device has opened or written head {newest} \
+             of this vault (remembered in {}); put the newest copy back (its .last-good, a \
+             backup, or another device's copy)",
+            vault.display(),
+            seen.path().display()
+        ),
+        OpenError::Fork { .. } => format!(
+            "{e} ({} against the head remembered in {})",
+            vault.display(),
+            seen.path().display()
+        ),
+        OpenError::Untrusted { .. } => format!(
+            "{e}; if you confirmed that admin's fingerprint with them, pass it once with \
+             --admin-fingerprint FP"
+        ),
+        _ => e.to_string(),
+    };
+    Failure::new(EXIT_CORRUPT, message)
+}
+
+fn seen_failure(e: SeenError) -> Failure {
+    let code = match e {
+        SeenError::Damaged { .. } => EXIT_CORRUPT,
+        SeenError::Io { .. } => EXIT_FAILURE,
+    };
+    Failure::new(code, e)
 }
 
 /// The vault file, opened, with the lock held so the write back cannot race.
 pub(crate) struct Session {
     path: PathBuf,
     pub(crate) open: OpenVault,
+    seen: SeenStore,
     _lock: vault_store::WriteLock,
 }
 
 pub(crate) fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure> {
+    let confirmed: Option<Fingerprint> = options
+        .admin_fingerprint
+        .as_deref()
+        .map(|fp| {
+            fp.parse()
+                .map_err(|e| Failure::new(EXIT_USAGE, format!("--admin-fingerprint: {e}")))
+        })
+        .transpose()?;
     let path = vault_path(options)?;
+    let seen = paths::data_dir()
+        .map(|d| SeenStore::new(&d))
+        .ok_or_else(|| Failure::new(EXIT_USAGE, "no home directory: set HOME"))?;
     let lock = vault_store::lock(&path).map_err(store_failure)?;
     let (_, file) = vault_store::read(&path)
         .map_err(store_failure)?
@@ -216,20 +265,29 @@ pub(crate) fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Sessi
             )
         })?;
     progress("opening the vault…");
+    let remembered = seen.get(file.vault_id()).map_err(seen_failure)?;
+    let trust = remembered.trust(me, confirmed.as_ref());
     let open = file
-        .open(me, &Trust::own(me), &mut os_rng())
-        .map_err(open_failure)?;
+        .open(me, &trust, &mut os_rng())
+        .map_err(|e| open_failure(e, &path, &seen))?;
+    seen.record(&open, confirmed.as_ref())
+        .map_err(seen_failure)?;
     Ok(Session {
         path,
         open,
+        seen,
         _lock: lock,
     })
 }
 
+/// Writes the session's vault back and remembers its new head.
 pub(crate) fn save(session: &Session) -> Result<(), Failure> {
     let file = session.open.file();
     vault_store::write_locked(&session.path, &file.to_json(), file).map_err(store_failure)?;
-    Ok(())
+    session
+        .seen
+        .record(&session.open, None)
+        .map_err(seen_failure)
 }
 
 pub(crate) fn entry_id(text: &str) -> Result<EntryId, Failure> {
