@@ -45,4 +45,10 @@ $("unpair").addEventListener("click", () => {
     .catch((e) => say(e.message));
 });
 
+$("recheck").addEventListener("click", () => {
+  $("host-state").dataset.state = "";
+  $("host-state").textContent = "Asking the host…";
+  refresh().catch((e) => ($("host-state").textContent = e.message));
+});
+
 refresh().catch((e) => ($("host-state").textContent = e.message));

@@ -187,6 +187,8 @@ onClick("quick-off", async () => {
   say("Quick unlock is off.");
 });
 
+$("open-options").addEventListener("click", () => api.runtime.openOptionsPage());
+
 $("lock").addEventListener("click", () => send({ type: "lock" }).then(refresh));
 $("search").addEventListener("input", () => list().catch((e) => say(e.message)));
 

@@ -136,18 +136,24 @@ export async function launch(kind, { headless = true } = {}) {
 
 // The popup page in a tab of its own: the one latchkey opens on first run.
 // It acts on the tab that was active just before it (see popup.js).
-async function firstRunTab(browser, base) {
+function firstRunTab(browser, base) {
+  return extensionTab(browser, `${base}popup.html`);
+}
+
+// The tab showing this page of the extension, once the extension opened it
+// (drivers may not navigate to extension pages themselves).
+export async function extensionTab(browser, url) {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     for (const page of await browser.pages()) {
       // Firefox's WebDriver BiDi does not report extension URLs to the
       // driver, so the tab is asked where it is.
       const where = await page.evaluate(() => location.href).catch(() => "");
-      if (where.startsWith(`${base}popup.html`)) return page;
+      if (where.startsWith(url)) return page;
     }
     await sleep(200);
   }
-  throw new Error("latchkey did not open its first-run tab");
+  throw new Error(`latchkey did not open ${url}`);
 }
 
 export async function openPopup(session) {

@@ -25,12 +25,21 @@ async function waitText(page, selector, pattern) {
   );
 }
 
-// The options page in a tab of its own, as the browser opens it.
+// The options page, opened from the popup's settings the way a person
+// would; the same tab is brought back each time and asked to check again.
+let optionsTab;
 async function openOptions(session) {
-  const page = await session.browser.newPage();
-  await page.goto(`${session.base}options.html`);
-  await page.waitForFunction(() => document.getElementById("host-state")?.dataset.state);
-  return page;
+  if (!optionsTab) {
+    const popup = await h.openPopup(session);
+    await popup.evaluate(() => (document.getElementById("settings").open = true));
+    await popup.click("#open-options");
+    optionsTab = await h.extensionTab(session.browser, `${session.base}options.html`);
+  }
+  await optionsTab.bringToFront();
+  await optionsTab.evaluate(() => (document.getElementById("status").textContent = ""));
+  await optionsTab.click("#recheck");
+  await optionsTab.waitForFunction(() => document.getElementById("host-state")?.dataset.state);
+  return optionsTab;
 }
 
 async function pair(session, code) {
@@ -56,13 +65,13 @@ for (const kind of h.BROWSERS) {
     });
 
     after(async () => {
+      optionsTab = undefined;
       await session?.close();
       await fixtures?.close();
     });
 
     test("without the host the popup says how to install it", async () => {
       const popup = await h.openPopup(session);
-      await popup.reload();
       await h.waitVisible(popup, "#host");
       assert.equal(await popup.$eval("#host", (el) => el.dataset.state), "missing");
       assert.match(await text(popup, "#host"), /not installed.*latchkey install/);
@@ -75,8 +84,7 @@ for (const kind of h.BROWSERS) {
       assert.match(out, /installed com\.latchkey\.host/);
       const options = await openOptions(session);
       await waitText(options, "#host-state", /is installed; this browser is not paired/);
-      await options.close();
-    });
+          });
 
     test("a wrong pairing code is refused and burns the real one", async () => {
       const code = await h.pairingCode(session);
@@ -84,28 +92,24 @@ for (const kind of h.BROWSERS) {
       const wrong = code.replace(/^./, (c) => (c === "Z" ? "Y" : "Z"));
       const options = await pair(session, wrong);
       await waitText(options, "#status", /pairing failed/i);
-      await options.close();
-      const listed = JSON.parse(await h.latchkey(session, ["--json", "pairings"]));
+            const listed = JSON.parse(await h.latchkey(session, ["--json", "pairings"]));
       assert.deepEqual(listed.pairings, []);
       // The host burnt the code on the failed attempt: the right one fails too.
       const again = await pair(session, code);
       await waitText(again, "#status", /pairing failed/i);
-      await again.close();
-    });
+          });
 
     test("the options page pairs with the code `latchkey pair` shows", async () => {
       const code = await h.pairingCode(session);
       const options = await pair(session, code);
       await waitText(options, "#status", /^Paired with the latchkey host/);
       await waitText(options, "#host-state", /^Paired with host/);
-      await options.close();
-      const listed = JSON.parse(await h.latchkey(session, ["--json", "pairings"]));
+            const listed = JSON.parse(await h.latchkey(session, ["--json", "pairings"]));
       assert.equal(listed.pairings.length, 1);
     });
 
     test("quick unlock: the device key goes to the OS store, the next unlock needs no passphrase", async () => {
       const popup = await h.openPopup(session);
-      await popup.reload();
       await h.waitVisible(popup, "#vault");
       await popup.evaluate(() => (document.getElementById("settings").open = true));
       await popup.click("#quick-on");
@@ -114,8 +118,7 @@ for (const kind of h.BROWSERS) {
       // The host reports a device key for this member in the Secret Service.
       const options = await openOptions(session);
       await waitText(options, "#host-state", /^Paired with host/);
-      await options.close();
-
+      
       await popup.bringToFront();
       await popup.click("#lock");
       await h.waitVisible(popup, "#unlock");
