@@ -72,11 +72,15 @@ pub enum VaultCommand {
         version: u64,
     },
     Audit,
-    /// Change the passphrase (and re-seal with today's Argon2id parameters).
+    /// Change the passphrase, re-sealing with today's default Argon2id parameters; the
+    /// previous member file is kept beside it as member.json.TIME.bak.
     Passwd {
         /// Read the new passphrase from this environment variable.
         #[arg(long, value_name = "NAME")]
         new_passphrase_env: Option<String>,
+        /// Use the cheapest accepted Argon2id parameters (tests, slow machines).
+        #[arg(long)]
+        fast_kdf: bool,
     },
     /// Grant a member (their card file) a role, after confirming their fingerprint.
     Grant {
@@ -321,14 +325,9 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
                 fd: options.passphrase_fd,
                 env: options.passphrase_env.clone(),
             };
-            let pass = passphrase::read(&source, "new passphrase: ")?;
-            let kdf = if fast_kdf {
-                KdfParams::minimum()
-            } else {
-                KdfParams::default()
-            };
+            let pass = passphrase::read_new(&source)?;
             progress("making keys (RSA-2048, Argon2id)…");
-            let member = Member::create(&id, &name, &pass, kdf, 2048, &mut rng)
+            let member = Member::create(&id, &name, &pass, kdf_for(fast_kdf), 2048, &mut rng)
                 .map_err(|e| Failure::new(EXIT_USAGE, e))?;
             vault_store::replace(&path, member.to_json().as_bytes()).map_err(store_failure)?;
             card_out(options, member.card());
@@ -498,21 +497,32 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
             }
             print(options, &text, json!({"audit": rows}));
         }
-        VaultCommand::Passwd { new_passphrase_env } => {
+        VaultCommand::Passwd {
+            new_passphrase_env,
+            fast_kdf,
+        } => {
             let me = unlock(options)?;
             let source = Source {
                 fd: None,
                 env: new_passphrase_env,
             };
-            let pass = passphrase::read(&source, "new passphrase: ")?;
+            let pass = passphrase::read_new(&source)?;
             progress("re-sealing (Argon2id)…");
-            let kdf = load_member()?.kdf();
             let resealed = me
-                .reseal(&pass, kdf, &mut rng)
+                .reseal(&pass, kdf_for(fast_kdf), &mut rng)
                 .map_err(|e| Failure::new(EXIT_USAGE, e))?;
             let path = member_path()?;
+            let backup = backup_member(&path)?;
             vault_store::replace(&path, resealed.to_json().as_bytes()).map_err(store_failure)?;
-            print(options, "passphrase changed\n", json!({"changed": true}));
+            print(
+                options,
+                &format!(
+                    "passphrase changed; the previous member file (old passphrase) is kept as \
+                     {}\n",
+                    backup.display()
+                ),
+                json!({"changed": true, "backup": backup}),
+            );
         }
         VaultCommand::Grant {
             card,
@@ -570,6 +580,48 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
         VaultCommand::Match { url, all } => tools::explain_match(options, &url, all)?,
     }
     Ok(())
+}
+
+fn kdf_for(fast: bool) -> KdfParams {
+    if fast {
+        KdfParams::minimum()
+    } else {
+        KdfParams::default()
+    }
+}
+
+/// Keeps the member file as it is now beside it, as `member.json.<unix time>.bak`, so a
+/// passphrase mistyped into `passwd` does not lock the member out. A backup is never
+/// replaced: if the name is taken, a counter is added.
+fn backup_member(path: &Path) -> Result<PathBuf, Failure> {
+    let current = fs::read(path).map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!("cannot read {} to back it up: {e}", path.display()),
+        )
+    })?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let stamp = now();
+    for n in 0..100u32 {
+        let suffix = if n == 0 {
+            format!("{stamp}.bak")
+        } else {
+            format!("{stamp}-{n}.bak")
+        };
+        let backup = path.with_file_name(format!("{name}.{suffix}"));
+        match vault_store::create_new(&backup, &current) {
+            Ok(()) => return Ok(backup),
+            Err(vault_store::VaultStoreError::Exists { .. }) => continue,
+            Err(e) => return Err(store_failure(e)),
+        }
+    }
+    Err(Failure::new(
+        EXIT_FAILURE,
+        format!(
+            "100 backups of {} were made this second; nothing was changed",
+            path.display()
+        ),
+    ))
 }
 
 fn read_card(path: &Path) -> Result<MemberCard, Failure> {

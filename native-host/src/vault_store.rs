@@ -40,6 +40,8 @@ pub enum VaultStoreError {
     WouldDropRecords { path: PathBuf },
     #[error("another program is writing {path}; try again when it has finished")]
     Busy { path: PathBuf },
+    #[error("{path} already exists; it was left as it is")]
+    Exists { path: PathBuf },
     #[error("cannot {action} {path}: {error}")]
     Io {
         action: &'static str,
@@ -56,7 +58,7 @@ impl VaultStoreError {
             }
             VaultStoreError::WouldDropRecords { .. } => ErrorCode::VaultWouldDropRecords,
             VaultStoreError::Busy { .. } => ErrorCode::VaultBusy,
-            VaultStoreError::Io { .. } => ErrorCode::VaultIo,
+            VaultStoreError::Io { .. } | VaultStoreError::Exists { .. } => ErrorCode::VaultIo,
         }
     }
 }
@@ -190,6 +192,61 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), VaultStoreError> {
     }
     fs::rename(&temp, path).map_err(io_error("rename the new file onto", path))?;
     sync_dir(&dir)
+}
+
+/// Writes `bytes` as the new file `path`, atomically, and never over an existing file
+/// ([`VaultStoreError::Exists`]): a temp file is written and synced, then hard-linked to
+/// `path` (which fails if the name is taken) and removed.
+pub fn create_new(path: &Path, bytes: &[u8]) -> Result<(), VaultStoreError> {
+    let dir = parent_dir(path);
+    fs::create_dir_all(&dir).map_err(io_error("create the directory", &dir))?;
+    let temp = write_temp(path, bytes)?;
+    let linked = fs::hard_link(&temp, path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => sync_dir(&dir),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(VaultStoreError::Exists {
+            path: path.to_owned(),
+        }),
+        Err(e) => Err(io_error("create", path)(e)),
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => dir.to_owned(),
+        None => PathBuf::from("."),
+    }
+}
+
+/// A new temp file beside `path` holding `bytes`, synced: `<name>.tmp-<random>`, made with
+/// O_EXCL and mode 0600, so it is never a file (or link) someone else put there first.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, VaultStoreError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    for _ in 0..16 {
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random)
+            .map_err(|e| io_error("name a temp file for", path)(io::Error::other(e)))?;
+        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let temp = sibling(path, &format!(".tmp-{hex}"));
+        let mut file = match options.open(&temp) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_error("create", &temp)(e)),
+        };
+        let written = file.write_all(bytes).and_then(|()| file.sync_all());
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(io_error("write", &temp)(e));
+        }
+        return Ok(temp);
+    }
+    Err(io_error("create a temp file for", path)(io::Error::other(
+        "16 random names were all taken",
+    )))
 }
 
 fn sync_dir(dir: &Path) -> Result<(), VaultStoreError> {
