@@ -26,8 +26,10 @@ pub const EXIT_WRONG_PASSPHRASE: u8 = 3;
 pub enum VaultCommand {
     /// Create this device's member (keys sealed under a passphrase).
     MemberCreate {
+        /// Your member id in every vault: 1 to 64 letters, digits, `.`, `_`, `@` or `-`.
         #[arg(long)]
         id: String,
+        /// Your name, as other members see it.
         #[arg(long)]
         name: String,
         /// Use the cheapest accepted Argon2id parameters (tests, slow machines).
@@ -38,6 +40,7 @@ pub enum VaultCommand {
     MemberCard,
     /// Create the vault file, with this member as its admin.
     Create {
+        /// The vault's name, as members see it.
         #[arg(long)]
         name: String,
     },
@@ -45,11 +48,14 @@ pub enum VaultCommand {
     List,
     /// Entries whose title, username, URL or folder contain QUERY.
     Search {
+        /// Text to look for (case does not matter).
         query: String,
     },
     /// One entry; secrets only with --reveal, which is written to the audit log.
     Show {
+        /// The entry id (e-...), as `latchkey list` shows it.
         id: String,
+        /// Also print the password, TOTP URI and notes (recorded in the audit log).
         #[arg(long)]
         reveal: bool,
     },
@@ -57,20 +63,29 @@ pub enum VaultCommand {
     Add(EntryArgs),
     /// Append a version that changes only the given fields and keeps the rest.
     Edit {
+        /// The entry id (e-...).
         id: String,
         #[command(flatten)]
         entry: EditArgs,
     },
+    /// Mark an entry deleted (a new version; `rollback` brings it back).
     Delete {
+        /// The entry id (e-...).
         id: String,
     },
+    /// Every version of an entry: number, change, title, author and time.
     History {
+        /// The entry id (e-...).
         id: String,
     },
+    /// Make an older version of an entry the newest again (a new version, nothing lost).
     Rollback {
+        /// The entry id (e-...).
         id: String,
+        /// The version to bring back, as `latchkey history` numbers it.
         version: u64,
     },
+    /// The vault's audit log: who added, changed, revealed or shared what, and when.
     Audit,
     /// Change the passphrase, re-sealing with today's default Argon2id parameters; the
     /// previous member file is kept beside it as member.json.TIME.bak.
@@ -84,20 +99,27 @@ pub enum VaultCommand {
     },
     /// Grant a member (their card file) a role, after confirming their fingerprint.
     Grant {
+        /// The member's card file (the JSON `latchkey member-card --json` prints).
         #[arg(long)]
         card: PathBuf,
+        /// The fingerprint the member read out to you, to confirm the card is theirs.
         #[arg(long)]
         fingerprint: String,
+        /// admin, editor or viewer.
         #[arg(long, default_value = "viewer")]
         role: String,
     },
+    /// Remove a member; the vault key is rotated so they cannot read later changes.
     Revoke {
+        /// The member id to remove.
         member: String,
     },
     /// The current code of an entry's TOTP, or of a bare otpauth:// URI, and seconds left.
     /// For an HOTP entry: the code for its counter, and a new version with the next one.
     Totp {
+        /// The entry id (e-...) whose TOTP to use.
         id: Option<String>,
+        /// An otpauth:// or steam:// URI to compute a code for instead of an entry's.
         #[arg(long)]
         uri: Option<String>,
         /// Unix time to compute the code for (default: now).
@@ -106,15 +128,19 @@ pub enum VaultCommand {
     },
     /// A random password (or, with --words, a passphrase).
     Generate {
+        /// How many characters the password has.
         #[arg(long, default_value_t = 20)]
         length: usize,
+        /// Letters and digits only (for sites that refuse symbols).
         #[arg(long)]
         no_symbols: bool,
+        /// A passphrase of this many words from the built-in word list, instead.
         #[arg(long)]
         words: Option<usize>,
     },
     /// The entries that would be offered on URL, and by which rule.
     Match {
+        /// The page's URL.
         url: String,
         /// Also list saved URLs that do not match, with the reason.
         #[arg(long)]
