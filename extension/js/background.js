@@ -11,14 +11,25 @@ const api = globalThis.browser ?? globalThis.chrome;
 // only, so a restarted worker stays unlocked until the browser closes.
 const STORE = "store";
 const SESSION = "session";
+// storage.local: the pairing with the native host (see host.rs).
+const CHANNEL = "channel";
+const HOST_NAME = "com.latchkey.host";
 
 const ready = start();
 
 async function start() {
   await init({ module_or_path: api.runtime.getURL("wasm/latchkey_extension_bg.wasm") });
   const worker = new Worker(api.runtime.id, api.runtime.getURL(""));
-  const { [STORE]: stored } = await api.storage.local.get(STORE);
+  const { [STORE]: stored, [CHANNEL]: channel } = await api.storage.local.get([STORE, CHANNEL]);
   if (stored) worker.load(stored);
+  if (channel) {
+    try {
+      worker.loadChannel(channel);
+    } catch (e) {
+      console.warn(`latchkey: the stored pairing was dropped: ${e}`);
+      await api.storage.local.remove(CHANNEL);
+    }
+  }
   const { [SESSION]: kept } = await api.storage.session.get(SESSION);
   if (stored && kept?.sealed) {
     const key = Uint8Array.from(kept.key.match(/../g), (h) => parseInt(h, 16));
@@ -35,6 +46,9 @@ async function start() {
 async function persist(worker) {
   const store = worker.takeChanges();
   if (store) await api.storage.local.set({ [STORE]: store });
+  const channel = worker.takeChannelChange();
+  if (channel) await api.storage.local.set({ [CHANNEL]: channel });
+  else if (channel === "") await api.storage.local.remove(CHANNEL);
   const change = worker.takeSessionChange();
   if (change) {
     const session = JSON.parse(change);
@@ -58,11 +72,56 @@ function senderOf(sender) {
 
 // Offers a pending fill to every frame of the tab; the frames with a login
 // form claim it with a message of their own.
-async function carryOut(reply) {
+async function carryOut(worker, reply) {
+  if (reply.type === "host") return talkToHost(worker, reply);
   if (reply.type !== "fill_offer") return reply;
   const offer = { type: "fill_offer", request_id: reply.request_id };
   await api.tabs.sendMessage(reply.tab_id, offer).catch(() => {});
   return { type: "fill_started" };
+}
+
+// Runs one job with the native host on a port of its own: posts the frames
+// the worker gives, hands back what arrives, and resolves with the job's
+// result. The frames are handshakes and sealed messages; nothing in clear.
+function talkToHost(worker, first) {
+  return new Promise((resolve) => {
+    const job = first.job;
+    let port;
+    let answered = false;
+    let over = false;
+    const end = async (reply) => {
+      if (over) return;
+      over = true;
+      try {
+        port?.disconnect();
+      } catch {}
+      await persist(worker);
+      resolve(reply);
+    };
+    const step = (text) => {
+      if (text === undefined) {
+        return end({ type: "error", message: "latchkey dropped this host job (too many at once); try again" });
+      }
+      const reply = JSON.parse(text);
+      if (reply.type !== "host") return end(reply);
+      for (const frame of reply.send) port.postMessage(JSON.parse(frame));
+    };
+    const gone = (why) =>
+      end(JSON.parse(worker.hostGone(job, why, answered, Date.now()) ?? '{"type":"done"}'));
+    try {
+      port = api.runtime.connectNative(HOST_NAME);
+    } catch (e) {
+      return gone(String(e?.message ?? e));
+    }
+    port.onMessage.addListener((message) => {
+      answered = true;
+      step(worker.hostReceive(job, JSON.stringify(message), Date.now()));
+    });
+    port.onDisconnect.addListener((p) => {
+      gone(p?.error?.message ?? api.runtime.lastError?.message ?? "");
+    });
+    step(JSON.stringify(first));
+  });
 }
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -70,7 +129,7 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     .then(async (worker) => {
       const reply = JSON.parse(worker.handle(JSON.stringify(message), senderOf(sender), Date.now()));
       await persist(worker);
-      return carryOut(reply);
+      return carryOut(worker, reply);
     })
     .then(sendResponse, (e) => sendResponse({ type: "error", message: String(e) }));
   return true;
@@ -82,7 +141,7 @@ function fillTab(trigger, tab) {
   ready.then(async (worker) => {
     const reply = JSON.parse(worker.fillTab(trigger, tab.id, tab.url, Date.now()));
     await persist(worker);
-    return carryOut(reply);
+    return carryOut(worker, reply);
   });
 }
 

@@ -32,16 +32,35 @@ async function targetTab() {
   return others[0];
 }
 
-function show(state) {
+function show(state, quick) {
   $("create").hidden = state !== "no_vault";
   $("unlock").hidden = state !== "locked";
   $("vault").hidden = state !== "unlocked";
   $("lock").hidden = state !== "unlocked";
+  $("quick-unlock").hidden = !(state === "locked" && quick);
+  $("quick-on").hidden = quick;
+  $("quick-off").hidden = !quick;
+  $("quick-state").textContent = quick
+    ? "Quick unlock is on: the device key is in this computer's secure store."
+    : "Quick unlock is off: unlocking needs your passphrase.";
+}
+
+// The native host's state, shown when something needs the user: not
+// installed, not paired, or the OS store locked. Asked after the popup is up.
+async function hostLine() {
+  const host = await send({ type: "host_status" });
+  $("host").textContent = host.message;
+  $("host").hidden = !host.message;
+  $("host").dataset.state = host.installed ? (host.paired ? "paired" : "unpaired") : "missing";
 }
 
 async function refresh() {
-  const { state } = await send({ type: "status" });
-  show(state);
+  const { state, quick_unlock: quick } = await send({ type: "status" });
+  show(state, quick);
+  hostLine().catch((e) => {
+    $("host").textContent = e.message;
+    $("host").hidden = false;
+  });
   if (state === "unlocked") await list();
   else if (state === "locked") $("unlock-pass").focus();
   else $("create-pass").focus();
@@ -146,6 +165,26 @@ onSubmit("add", async () => {
   $("add").reset();
   $("add-panel").open = false;
   say(`Saved ${entry.title}.`);
+});
+
+function onClick(id, action) {
+  $(id).addEventListener("click", () => action().then(refresh).catch((e) => say(e.message)));
+}
+
+onClick("quick-unlock", async () => {
+  say("Asking the latchkey host for the device key…");
+  await send({ type: "quick_unlock" });
+  say("");
+});
+
+onClick("quick-on", async () => {
+  await send({ type: "quick_unlock_on" });
+  say("Quick unlock is on.");
+});
+
+onClick("quick-off", async () => {
+  await send({ type: "quick_unlock_off" });
+  say("Quick unlock is off.");
 });
 
 $("lock").addEventListener("click", () => send({ type: "lock" }).then(refresh));

@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod fill;
+pub mod host;
 pub mod message;
 mod rng;
 pub mod sender;
@@ -41,6 +42,45 @@ impl WasmWorker {
     /// Takes what `storage.local` held; an error names what is wrong with it.
     pub fn load(&mut self, stored: &str) -> Result<(), String> {
         self.inner.session().load(stored).map_err(|e| e.to_string())
+    }
+
+    /// Takes the pairing with the native host that `storage.local` held.
+    #[wasm_bindgen(js_name = loadChannel)]
+    pub fn load_channel(&mut self, stored: &str) -> Result<(), String> {
+        self.inner.load_identity(stored).map_err(|e| e.to_string())
+    }
+
+    /// The pairing to write to `storage.local` after a change: its JSON, or
+    /// `""` when it was removed; nothing if unchanged.
+    #[wasm_bindgen(js_name = takeChannelChange)]
+    pub fn take_channel_change(&mut self) -> Option<String> {
+        self.inner
+            .take_identity_change()
+            .map(|change| change.map(|json| json.to_string()).unwrap_or_default())
+    }
+
+    /// A frame that arrived on the host's port for `job`. The reply says what
+    /// to post next, or is the job's result; nothing if the job was replaced.
+    #[wasm_bindgen(js_name = hostReceive)]
+    pub fn host_receive(&mut self, job: u32, frame: &str, now_ms: f64) -> Option<String> {
+        self.inner
+            .host_receive(job, frame, now_ms)
+            .map(|reply| to_json(&reply))
+    }
+
+    /// The host's port closed, with the browser's reason; `answered` says
+    /// whether the host sent anything first (installed but failed) or not.
+    #[wasm_bindgen(js_name = hostGone)]
+    pub fn host_gone(
+        &mut self,
+        job: u32,
+        reason: &str,
+        answered: bool,
+        now_ms: f64,
+    ) -> Option<String> {
+        self.inner
+            .host_gone(job, reason, answered, now_ms)
+            .map(|reply| to_json(&reply))
     }
 
     /// Picks up the unlocked session `storage.session` kept across a restart.

@@ -42,6 +42,20 @@ pub enum Request {
     /// The popup's fill button: fill this entry into that tab.
     Fill { entry: String, tab_id: i64 },
 
+    // The native host (popup and options page).
+    /// Is the host installed and paired, is the OS store usable, is quick unlock set up.
+    HostStatus,
+    /// Pair with the host, using the code `latchkey pair` shows.
+    Pair { code: String },
+    /// Forget the pairing (the host's side is revoked with `latchkey pairings revoke`).
+    Unpair,
+    /// Keep a device key in the OS secure store so the next unlock needs no passphrase.
+    QuickUnlockOn,
+    /// Remove the device key from the OS store and the sealed copy from here.
+    QuickUnlockOff,
+    /// Unlock with the device key from the OS store.
+    QuickUnlock,
+
     // From content scripts.
     /// A frame answering a fill offer: it has a login form and wants the credential.
     FillClaim { request_id: String },
@@ -65,6 +79,12 @@ impl Request {
             Request::Import { .. } => "import",
             Request::Reveal { .. } => "reveal",
             Request::Fill { .. } => "fill",
+            Request::HostStatus => "host_status",
+            Request::Pair { .. } => "pair",
+            Request::Unpair => "unpair",
+            Request::QuickUnlockOn => "quick_unlock_on",
+            Request::QuickUnlockOff => "quick_unlock_off",
+            Request::QuickUnlock => "quick_unlock",
             Request::FillClaim { .. } => "fill_claim",
         }
     }
@@ -116,6 +136,28 @@ pub enum VaultState {
 pub enum Reply {
     Status {
         state: VaultState,
+        /// A device-sealed copy is stored, so quick unlock can be tried.
+        quick_unlock: bool,
+        /// This browser is paired with a native host.
+        paired: bool,
+    },
+    /// Open a port to the native host (if `job` is new), post these frames on
+    /// it and pass back what arrives. The frames are sealed or handshakes.
+    Host {
+        job: u32,
+        send: Vec<String>,
+    },
+    /// What the popup and options page show about the host.
+    HostState {
+        installed: bool,
+        paired: bool,
+        /// `available`, `locked` or `missing`, once a session could ask.
+        store: Option<String>,
+        /// The host has a device key for this member.
+        quick_unlock: bool,
+        host_version: Option<String>,
+        /// What to do about it, in plain words; empty when all is well.
+        message: String,
     },
     Done,
     Entries {

@@ -36,6 +36,10 @@ struct Stored {
     member: String,
     vault: String,
     head: u64,
+    /// Quick unlock: the member sealed under a device key the host keeps in
+    /// the OS secure store. Absent when quick unlock is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    quick: Option<String>,
 }
 
 /// The one credential a content script may receive.
@@ -53,6 +57,8 @@ pub enum SessionError {
     Locked,
     #[error("a vault already exists; unlock it instead")]
     Exists,
+    #[error("quick unlock is not set up here; unlock with your passphrase")]
+    NoQuick,
     #[error("the passphrase is empty; type one")]
     EmptyPassphrase,
     #[error("{0}")]
@@ -78,6 +84,7 @@ pub struct Session {
     member: Option<Member>,
     file: Option<VaultFile>,
     head: u64,
+    quick: Option<DeviceSealedMember>,
     open: Option<Open>,
     changed: bool,
 }
@@ -132,6 +139,12 @@ impl Session {
         self.member = Some(Member::from_json(&stored.member).map_err(|e| bad(e.to_string()))?);
         self.file = Some(VaultFile::from_json(&stored.vault).map_err(|e| bad(e.to_string()))?);
         self.head = stored.head;
+        self.quick = match stored.quick {
+            Some(text) => {
+                Some(DeviceSealedMember::from_json(&text).map_err(|e| bad(e.to_string()))?)
+            }
+            None => None,
+        };
         Ok(())
     }
 
@@ -147,6 +160,7 @@ impl Session {
             member: member.to_json(),
             vault: file.to_json(),
             head: self.head,
+            quick: self.quick.as_ref().map(DeviceSealedMember::to_json),
         };
         serde_json::to_string(&stored).ok()
     }
@@ -214,6 +228,11 @@ impl Session {
 
     /// The member sealed under a fresh key, for `storage.session` (memory only).
     pub fn seal_for_session(&self) -> Result<(String, Zeroizing<[u8; 32]>), SessionError> {
+        let (sealed, key) = self.seal_under_new_key()?;
+        Ok((sealed.to_json(), key.to_bytes()))
+    }
+
+    fn seal_under_new_key(&self) -> Result<(DeviceSealedMember, DeviceKey), SessionError> {
         let open = self.open.as_ref().ok_or(SessionError::Locked)?;
         let mut rng = rng::fresh().map_err(SessionError::Random)?;
         let key = DeviceKey::generate(&mut rng);
@@ -221,7 +240,44 @@ impl Session {
             .me
             .seal_for_device(&key, &mut rng)
             .map_err(|e| SessionError::Vault(e.to_string()))?;
-        Ok((sealed.to_json(), key.to_bytes()))
+        Ok((sealed, key))
+    }
+
+    /// The member's id, under which the host keeps its device key.
+    pub fn member_id(&self) -> Option<String> {
+        self.member.as_ref().map(|m| m.card().id.clone())
+    }
+
+    /// Whether quick unlock is set up here (a device-sealed copy is stored).
+    pub fn has_quick(&self) -> bool {
+        self.quick.is_some()
+    }
+
+    /// Turning quick unlock on, step one: a copy of the open member sealed
+    /// under a new device key. The copy is kept only once the host has
+    /// stored the key ([`Session::keep_quick`]).
+    pub fn prepare_quick(&self) -> Result<(DeviceSealedMember, DeviceKey), SessionError> {
+        self.seal_under_new_key()
+    }
+
+    pub fn keep_quick(&mut self, sealed: DeviceSealedMember) {
+        self.quick = Some(sealed);
+        self.changed = true;
+    }
+
+    pub fn forget_quick(&mut self) {
+        if self.quick.take().is_some() {
+            self.changed = true;
+        }
+    }
+
+    /// Opens the vault with the device key the host gave back.
+    pub fn quick_unlock(&mut self, key: &DeviceKey) -> Result<(), SessionError> {
+        let sealed = self.quick.as_ref().ok_or(SessionError::NoQuick)?;
+        let me = sealed
+            .unlock(key)
+            .map_err(|e| SessionError::Unlock(e.to_string()))?;
+        self.open_as(me)
     }
 
     fn open_as(&mut self, me: UnlockedMember) -> Result<(), SessionError> {

@@ -1,5 +1,6 @@
 // Launching Debian's Chromium and Firefox ESR with the built extension in a
 // fresh profile, and driving latchkey's popup the way a person would.
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -31,9 +32,46 @@ async function freshProfile(kind) {
   return fs.mkdtemp(path.join(os.tmpdir(), `latchkey-${kind}-`));
 }
 
+// The native host binary `cargo xtask test` built.
+export const HOST_BIN = process.env.LATCHKEY_HOST_BIN ?? path.join(ROOT, "target/debug/latchkey");
+
+// Runs the real `latchkey` command line with the browser's environment
+// (its throwaway HOME), so it sees what the host the browser starts sees.
+export function latchkey(session, args) {
+  return new Promise((resolve, reject) => {
+    execFile(HOST_BIN, args, { env: session.env }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`latchkey ${args.join(" ")} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+// Installs the host for this browser the way a person would, into this
+// test's profile: Chromium reads <user-data-dir>/NativeMessagingHosts,
+// Firefox reads ~/.mozilla/native-messaging-hosts under the throwaway HOME.
+export async function installHost(session) {
+  const args =
+    session.kind === "chromium"
+      ? ["install", "--browser", "chromium", "--profile", session.profile]
+      : ["install", "--browser", "firefox"];
+  return latchkey(session, args);
+}
+
+// `latchkey pair`: returns the code it shows.
+export async function pairingCode(session) {
+  const out = await latchkey(session, ["pair"]);
+  const code = out.match(/\b([0-9A-Z]{4}-[0-9A-Z]{4})\b/)?.[1];
+  if (!code) throw new Error(`no pairing code in: ${out}`);
+  return code;
+}
+
 // Starts a browser with the extension loaded; resolves once its worker runs.
 export async function launch(kind, { headless = true } = {}) {
   const profile = await freshProfile(kind);
+  // A throwaway HOME: the host's manifest for Firefox and the install
+  // record go under it, never under the user's own.
+  const home = await freshProfile(`${kind}-home`);
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") };
   let browser;
   let base;
   if (kind === "chromium") {
@@ -43,6 +81,7 @@ export async function launch(kind, { headless = true } = {}) {
       headless: false,
       pipe: true,
       userDataDir: profile,
+      env,
       ignoreDefaultArgs: ["--disable-extensions"],
       args: [
         ...(headless ? ["--headless=new"] : []),
@@ -63,6 +102,7 @@ export async function launch(kind, { headless = true } = {}) {
       executablePath: process.env.LATCHKEY_FIREFOX ?? "/usr/bin/firefox-esr",
       headless,
       userDataDir: profile,
+      env,
       extraPrefsFirefox: {
         "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
         "app.update.enabled": false,
@@ -84,9 +124,12 @@ export async function launch(kind, { headless = true } = {}) {
     browser,
     base,
     popup,
+    profile,
+    env,
     async close() {
       await browser.close();
       await fs.rm(profile, { recursive: true, force: true });
+      await fs.rm(home, { recursive: true, force: true });
     },
   };
 }
