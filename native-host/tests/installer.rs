@@ -310,6 +310,16 @@ fn a_profile_install_writes_into_the_user_data_dir_is_recorded_and_admits_its_ca
     assert_eq!(common::error_of(&host.recv()).1, "origin_refused");
     assert!(host.close().0.success());
 
+    // doctor checks it like any other manifest.
+    let shown = text(&home.cli(&["doctor"]), &home);
+    assert!(
+        shown.starts_with(
+            "Chromium: $HOME/chromium-profile/NativeMessagingHosts/com.latchkey.host.json\n  \
+             ok: the manifest is valid and the host answers hello\n"
+        ),
+        "{shown}"
+    );
+
     let out = home.cli(&["uninstall"]);
     assert!(out.status.success());
     assert_eq!(
