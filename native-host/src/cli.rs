@@ -47,6 +47,7 @@ pub struct Cli {
 pub enum Command {
     /// Write the native messaging manifest for each browser found.
     Install {
+        /// Install for every user (system directories; needs root) instead of for you.
         #[arg(long)]
         system: bool,
         /// chrome, chromium, edge, brave, vivaldi or firefox (repeatable).
@@ -62,8 +63,10 @@ pub enum Command {
     },
     /// Remove exactly the manifests `install` wrote.
     Uninstall {
+        /// Remove what `install --system` wrote instead of your own manifests.
         #[arg(long)]
         system: bool,
+        /// Only this browser's manifests (repeatable; default: all recorded).
         #[arg(long = "browser", value_name = "NAME")]
         browsers: Vec<String>,
     },
@@ -84,8 +87,13 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum PairingsAction {
+    /// Every pairing: its id, the extension's origin, when made and last used.
     List,
-    Revoke { id: String },
+    /// Forget a pairing: that browser profile must pair again.
+    Revoke {
+        /// The pairing id, as `latchkey pairings` lists it (p-...).
+        id: String,
+    },
 }
 
 /// A failure with the exit code it maps to.

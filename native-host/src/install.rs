@@ -5,13 +5,14 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use thiserror::Error;
 
 use crate::browsers::{
     BROWSERS, Browser, CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, Family, HOST_NAME, by_key,
 };
+pub use crate::install_record::{InstallRecord, Installed, load_record, record_path};
+use crate::install_record::{Untrusted, save_record};
 use crate::paths;
 use crate::vault_store;
 
@@ -57,56 +58,6 @@ fn file_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) 
         path,
         reason: e.to_string(),
     }
-}
-
-/// One file the installer wrote.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Installed {
-    pub browser: String,
-    pub system: bool,
-    pub manifest: PathBuf,
-    /// A copy of the binary placed inside a sandbox (Flatpak), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub binary_copy: Option<PathBuf>,
-    /// The `--user-data-dir` this manifest was written into (`install --profile`), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<PathBuf>,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct InstallRecord {
-    pub kind: String,
-    pub format: u32,
-    pub items: Vec<Installed>,
-}
-
-pub fn record_path() -> Option<PathBuf> {
-    paths::data_dir().map(|d| d.join("installed.json"))
-}
-
-pub fn load_record() -> InstallRecord {
-    record_path()
-        .and_then(|p| fs::read_to_string(p).ok())
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or(InstallRecord {
-            kind: "latchkey-install".into(),
-            format: 1,
-            items: Vec::new(),
-        })
-}
-
-fn save_record(record: &InstallRecord) -> Result<(), InstallError> {
-    let path = record_path().ok_or(InstallError::NoHome)?;
-    if record.items.is_empty() {
-        let _ = fs::remove_file(&path);
-        return Ok(());
-    }
-    let text = serde_json::to_string_pretty(record).unwrap_or_default();
-    vault_store::replace(&path, text.as_bytes()).map_err(|e| InstallError::File {
-        action: "write",
-        path,
-        reason: e.to_string(),
-    })
 }
 
 /// What `install` was asked to do.
@@ -376,15 +327,14 @@ fn sandboxes(
         {
             continue;
         }
-        let (app, dir) = browser.flatpak;
-        let app_dir = home.join(".var/app").join(app);
-        if app_dir.is_dir() {
-            let copy = app_dir.join("data/latchkey/latchkey");
+        let app = browser.flatpak.0;
+        if home.join(".var/app").join(app).is_dir() {
+            let copy = browser.flatpak_copy(home);
             if let Some(parent) = copy.parent() {
                 fs::create_dir_all(parent).map_err(file_error("create", parent))?;
             }
             fs::copy(binary, &copy).map_err(file_error("copy the host to", &copy))?;
-            let path = app_dir.join(dir).join(format!("{HOST_NAME}.json"));
+            let path = browser.flatpak_manifest(home);
             write_json(
                 &path,
                 &manifest(browser.family, &copy, &options.extension_ids),
@@ -441,7 +391,9 @@ fn register_windows(browser: &Browser, system: bool, manifest: &Path) {
 #[cfg(not(windows))]
 fn register_windows(_: &Browser, _: bool, _: &Path) {}
 
-/// Removes exactly the files `install` recorded (for the scope asked), and nothing else.
+/// Removes exactly the files `install` recorded (for the scope asked), and nothing else:
+/// a recorded path that is not a known manifest place, or not a latchkey manifest, is
+/// left where it is and said so.
 pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> {
     for name in only {
         by_key(name).ok_or_else(|| InstallError::UnknownBrowser(name.clone()))?;
@@ -453,17 +405,26 @@ pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> 
             item.system == system
                 && (only.is_empty() || only.iter().any(|b| b.eq_ignore_ascii_case(&item.browser)))
         });
-    for item in &remove {
-        match fs::remove_file(&item.manifest) {
-            Ok(()) => {
+    let mut left = Vec::new();
+    for item in remove.iter() {
+        match item.checked_manifest() {
+            Ok(Some(_)) => {
+                fs::remove_file(&item.manifest).map_err(file_error("remove", &item.manifest))?;
                 let _ = writeln!(out, "removed {}", item.manifest.display());
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None) => {
                 let _ = writeln!(out, "already gone: {}", item.manifest.display());
             }
-            Err(e) => return Err(file_error("remove", &item.manifest)(e)),
+            Err(why) => {
+                let _ = writeln!(out, "left {}: {}", item.manifest.display(), why.explain());
+                // Kept in the record when it may be ours after all (another HOME).
+                if why == Untrusted::Elsewhere {
+                    left.push(item.clone());
+                }
+                continue;
+            }
         }
-        if let Some(copy) = &item.binary_copy {
+        if let Some(copy) = item.checked_binary_copy() {
             if fs::remove_file(copy).is_ok() {
                 let _ = writeln!(out, "removed {}", copy.display());
             }
@@ -476,6 +437,7 @@ pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> 
         out.push_str("nothing to remove: latchkey install wrote no manifest here\n");
     }
     record.items = keep;
+    record.items.extend(left);
     save_record(&record)?;
     Ok(out)
 }
@@ -484,10 +446,7 @@ pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> 
 pub fn allowed_callers() -> Vec<String> {
     let mut allowed = Vec::new();
     for item in load_record().items {
-        let Some(value) = fs::read_to_string(&item.manifest)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        else {
+        let Ok(Some(value)) = item.checked_manifest() else {
             continue;
         };
         for key in ["allowed_origins", "allowed_extensions"] {
@@ -500,25 +459,27 @@ pub fn allowed_callers() -> Vec<String> {
 }
 
 /// Points every recorded manifest that names another path at this binary again (the
-/// binary was moved). Copies inside sandboxes are refreshed instead. Best effort.
+/// binary was moved). Copies inside sandboxes are refreshed instead. Best effort; only
+/// manifests the record may be trusted about are touched.
 pub fn repair_manifests() -> Vec<PathBuf> {
     let Ok(binary) = current_binary() else {
         return Vec::new();
     };
     let mut repaired = Vec::new();
     for item in load_record().items {
-        let Some(mut value) = fs::read_to_string(&item.manifest)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        else {
+        let Ok(Some(mut value)) = item.checked_manifest() else {
             continue;
         };
         let named = value["path"].as_str().map(PathBuf::from);
         if named.is_some_and(|p| p.is_file()) {
             continue;
         }
-        let target = item.binary_copy.clone().unwrap_or_else(|| binary.clone());
-        if let Some(copy) = &item.binary_copy
+        let copy = item.checked_binary_copy();
+        if item.binary_copy.is_some() && copy.is_none() {
+            continue;
+        }
+        let target = copy.map_or_else(|| binary.clone(), Path::to_path_buf);
+        if let Some(copy) = copy
             && fs::copy(&binary, copy).is_err()
         {
             continue;

@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod entry_args;
 pub mod framing;
 pub mod install;
+pub mod install_record;
 pub mod keystore;
 pub mod pairings;
 pub mod passphrase;

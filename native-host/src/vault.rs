@@ -26,8 +26,10 @@ pub const EXIT_WRONG_PASSPHRASE: u8 = 3;
 pub enum VaultCommand {
     /// Create this device's member (keys sealed under a passphrase).
     MemberCreate {
+        /// Your member id in every vault: 1 to 64 letters, digits, `.`, `_`, `@` or `-`.
         #[arg(long)]
         id: String,
+        /// Your name, as other members see it.
         #[arg(long)]
         name: String,
         /// Use the cheapest accepted Argon2id parameters (tests, slow machines).
@@ -38,6 +40,7 @@ pub enum VaultCommand {
     MemberCard,
     /// Create the vault file, with this member as its admin.
     Create {
+        /// The vault's name, as members see it.
         #[arg(long)]
         name: String,
     },
@@ -45,11 +48,14 @@ pub enum VaultCommand {
     List,
     /// Entries whose title, username, URL or folder contain QUERY.
     Search {
+        /// Text to look for (case does not matter).
         query: String,
     },
     /// One entry; secrets only with --reveal, which is written to the audit log.
     Show {
+        /// The entry id (e-...), as `latchkey list` shows it.
         id: String,
+        /// Also print the password, TOTP URI and notes (recorded in the audit log).
         #[arg(long)]
         reveal: bool,
     },
@@ -57,43 +63,63 @@ pub enum VaultCommand {
     Add(EntryArgs),
     /// Append a version that changes only the given fields and keeps the rest.
     Edit {
+        /// The entry id (e-...).
         id: String,
         #[command(flatten)]
         entry: EditArgs,
     },
+    /// Mark an entry deleted (a new version; `rollback` brings it back).
     Delete {
+        /// The entry id (e-...).
         id: String,
     },
+    /// Every version of an entry: number, change, title, author and time.
     History {
+        /// The entry id (e-...).
         id: String,
     },
+    /// Make an older version of an entry the newest again (a new version, nothing lost).
     Rollback {
+        /// The entry id (e-...).
         id: String,
+        /// The version to bring back, as `latchkey history` numbers it.
         version: u64,
     },
+    /// The vault's audit log: who added, changed, revealed or shared what, and when.
     Audit,
-    /// Change the passphrase (and re-seal with today's Argon2id parameters).
+    /// Change the passphrase, re-sealing with today's default Argon2id parameters; the
+    /// previous member file is kept beside it as member.json.TIME.bak.
     Passwd {
         /// Read the new passphrase from this environment variable.
         #[arg(long, value_name = "NAME")]
         new_passphrase_env: Option<String>,
+        /// Use the cheapest accepted Argon2id parameters (tests, slow machines).
+        #[arg(long)]
+        fast_kdf: bool,
     },
     /// Grant a member (their card file) a role, after confirming their fingerprint.
     Grant {
+        /// The member's card file (the JSON `latchkey member-card --json` prints).
         #[arg(long)]
         card: PathBuf,
+        /// The fingerprint the member read out to you, to confirm the card is theirs.
         #[arg(long)]
         fingerprint: String,
+        /// admin, editor or viewer.
         #[arg(long, default_value = "viewer")]
         role: String,
     },
+    /// Remove a member; the vault key is rotated so they cannot read later changes.
     Revoke {
+        /// The member id to remove.
         member: String,
     },
     /// The current code of an entry's TOTP, or of a bare otpauth:// URI, and seconds left.
     /// For an HOTP entry: the code for its counter, and a new version with the next one.
     Totp {
+        /// The entry id (e-...) whose TOTP to use.
         id: Option<String>,
+        /// An otpauth:// or steam:// URI to compute a code for instead of an entry's.
         #[arg(long)]
         uri: Option<String>,
         /// Unix time to compute the code for (default: now).
@@ -102,15 +128,19 @@ pub enum VaultCommand {
     },
     /// A random password (or, with --words, a passphrase).
     Generate {
+        /// How many characters the password has.
         #[arg(long, default_value_t = 20)]
         length: usize,
+        /// Letters and digits only (for sites that refuse symbols).
         #[arg(long)]
         no_symbols: bool,
+        /// A passphrase of this many words from the built-in word list, instead.
         #[arg(long)]
         words: Option<usize>,
     },
     /// The entries that would be offered on URL, and by which rule.
     Match {
+        /// The page's URL.
         url: String,
         /// Also list saved URLs that do not match, with the reason.
         #[arg(long)]
@@ -321,14 +351,9 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
                 fd: options.passphrase_fd,
                 env: options.passphrase_env.clone(),
             };
-            let pass = passphrase::read(&source, "new passphrase: ")?;
-            let kdf = if fast_kdf {
-                KdfParams::minimum()
-            } else {
-                KdfParams::default()
-            };
+            let pass = passphrase::read_new(&source)?;
             progress("making keys (RSA-2048, Argon2id)…");
-            let member = Member::create(&id, &name, &pass, kdf, 2048, &mut rng)
+            let member = Member::create(&id, &name, &pass, kdf_for(fast_kdf), 2048, &mut rng)
                 .map_err(|e| Failure::new(EXIT_USAGE, e))?;
             vault_store::replace(&path, member.to_json().as_bytes()).map_err(store_failure)?;
             card_out(options, member.card());
@@ -498,21 +523,32 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
             }
             print(options, &text, json!({"audit": rows}));
         }
-        VaultCommand::Passwd { new_passphrase_env } => {
+        VaultCommand::Passwd {
+            new_passphrase_env,
+            fast_kdf,
+        } => {
             let me = unlock(options)?;
             let source = Source {
                 fd: None,
                 env: new_passphrase_env,
             };
-            let pass = passphrase::read(&source, "new passphrase: ")?;
+            let pass = passphrase::read_new(&source)?;
             progress("re-sealing (Argon2id)…");
-            let kdf = load_member()?.kdf();
             let resealed = me
-                .reseal(&pass, kdf, &mut rng)
+                .reseal(&pass, kdf_for(fast_kdf), &mut rng)
                 .map_err(|e| Failure::new(EXIT_USAGE, e))?;
             let path = member_path()?;
+            let backup = backup_member(&path)?;
             vault_store::replace(&path, resealed.to_json().as_bytes()).map_err(store_failure)?;
-            print(options, "passphrase changed\n", json!({"changed": true}));
+            print(
+                options,
+                &format!(
+                    "passphrase changed; the previous member file (old passphrase) is kept as \
+                     {}\n",
+                    backup.display()
+                ),
+                json!({"changed": true, "backup": backup}),
+            );
         }
         VaultCommand::Grant {
             card,
@@ -570,6 +606,48 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
         VaultCommand::Match { url, all } => tools::explain_match(options, &url, all)?,
     }
     Ok(())
+}
+
+fn kdf_for(fast: bool) -> KdfParams {
+    if fast {
+        KdfParams::minimum()
+    } else {
+        KdfParams::default()
+    }
+}
+
+/// Keeps the member file as it is now beside it, as `member.json.<unix time>.bak`, so a
+/// passphrase mistyped into `passwd` does not lock the member out. A backup is never
+/// replaced: if the name is taken, a counter is added.
+fn backup_member(path: &Path) -> Result<PathBuf, Failure> {
+    let current = fs::read(path).map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!("cannot read {} to back it up: {e}", path.display()),
+        )
+    })?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let stamp = now();
+    for n in 0..100u32 {
+        let suffix = if n == 0 {
+            format!("{stamp}.bak")
+        } else {
+            format!("{stamp}-{n}.bak")
+        };
+        let backup = path.with_file_name(format!("{name}.{suffix}"));
+        match vault_store::create_new(&backup, &current) {
+            Ok(()) => return Ok(backup),
+            Err(vault_store::VaultStoreError::Exists { .. }) => continue,
+            Err(e) => return Err(store_failure(e)),
+        }
+    }
+    Err(Failure::new(
+        EXIT_FAILURE,
+        format!(
+            "100 backups of {} were made this second; nothing was changed",
+            path.display()
+        ),
+    ))
 }
 
 fn read_card(path: &Path) -> Result<MemberCard, Failure> {

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt;
+
 use common::Home;
 use serde_json::Value;
 
@@ -380,6 +382,122 @@ fn a_member_granted_by_another_admin_opens_the_vault_once_the_fingerprint_is_con
     assert_eq!(code, 0, "{list}");
     let seen = std::fs::read_to_string(bo.data().join("seen.json")).unwrap();
     assert!(seen.contains(&ada_fp) && !seen.contains(&eve_fp), "{seen}");
+}
+
+/// Runs the CLI on a pseudo-terminal (util-linux `script`), typing `input`; returns the
+/// exit code and everything the terminal showed.
+fn on_tty(home: &Home, args: &[&str], input: &str) -> (i32, String) {
+    let quote = |a: &str| format!("'{}'", a.replace('\'', "'\\''"));
+    let line: Vec<String> = std::iter::once(common::BIN)
+        .chain(["--json"])
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect();
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env("HOME", &home.root)
+        .env("XDG_CONFIG_HOME", home.root.join(".config"))
+        .env("XDG_DATA_HOME", home.root.join(".local/share"))
+        .env_remove("LATCHKEY_VAULT")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code().unwrap(), shown)
+}
+
+#[test]
+fn a_new_passphrase_is_typed_twice_on_a_terminal_and_a_mismatch_writes_nothing() {
+    let home = Home::new("tty");
+    let member = home.data().join("member.json");
+    let create = ["member-create", "--id", "cy", "--name", "Cy", "--fast-kdf"];
+    let (code, shown) = on_tty(&home, &create, "first try\nfirst tyr\n");
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.contains("the new passphrase again: "), "{shown}");
+    assert!(shown.contains("the two new passphrases differ"), "{shown}");
+    assert!(!member.exists());
+
+    let (code, shown) = on_tty(&home, &create, "first try\nfirst try\n");
+    assert_eq!(code, 0, "{shown}");
+    let before = std::fs::read(&member).unwrap();
+
+    // passwd: the current passphrase once, then the new one twice.
+    let passwd = ["passwd", "--fast-kdf"];
+    let (code, shown) = on_tty(&home, &passwd, "first try\nsecond\nsceond\n");
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.contains("the two new passphrases differ"), "{shown}");
+    assert_eq!(std::fs::read(&member).unwrap(), before);
+    let files = std::fs::read_dir(home.data()).unwrap().count();
+    assert_eq!(files, 1, "passwd left a file behind");
+
+    let (code, shown) = on_tty(&home, &passwd, "first try\nsecond\nsecond\n");
+    assert_eq!(code, 0, "{shown}");
+    let (code, _, _) = run(&home, &["member-card"], &[]);
+    assert_eq!(code, 0);
+    let (code, out, _) = run(&home, &["create", "--name", "V"], &[(PASS, "second")]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn passwd_reseals_with_the_default_kdf_and_keeps_each_previous_member_file() {
+    let home = Home::new("passwd");
+    member_and_vault(&home);
+    let member = home.data().join("member.json");
+    let original = std::fs::read(&member).unwrap();
+    let passwd = |new: &str, extra: &[&str]| {
+        let mut args = vec!["passwd", "--new-passphrase-env", "NEW"];
+        args.extend_from_slice(extra);
+        let (code, out, _) = run(&home, &args, &[("NEW", new)]);
+        assert_eq!(code, 0, "{out}");
+        std::path::PathBuf::from(out["backup"].as_str().unwrap())
+    };
+
+    let first = passwd("second passphrase", &[]);
+    // The documented defaults (docs/FORMAT.md): 64 MiB, three passes, four lanes.
+    let value: Value = serde_json::from_slice(&std::fs::read(&member).unwrap()).unwrap();
+    assert_eq!(
+        (
+            &value["kdf"]["m_kib"],
+            &value["kdf"]["t"],
+            &value["kdf"]["p"]
+        ),
+        (&Value::from(65536), &Value::from(3), &Value::from(4))
+    );
+    assert_eq!(first.parent().unwrap(), home.data());
+    let name = first.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("member.json.") && name.ends_with(".bak"),
+        "{name}"
+    );
+    assert_eq!(std::fs::read(&first).unwrap(), original);
+    let mode = std::fs::metadata(&first).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let (code, _, _) = run(&home, &["list"], &[]);
+    assert_eq!(
+        code, 3,
+        "the old passphrase still opens the new member file"
+    );
+    let (code, _, _) = run(&home, &["list"], &[(PASS, "second passphrase")]);
+    assert_eq!(code, 0);
+
+    // A second change (often within the same second) gets its own backup; the first
+    // is untouched.
+    let args = ["passwd", "--new-passphrase-env", "NEW", "--fast-kdf"];
+    let env = [(PASS, "second passphrase"), ("NEW", "third passphrase")];
+    let (code, out, _) = run(&home, &args, &env);
+    assert_eq!(code, 0, "{out}");
+    let second_backup = std::path::PathBuf::from(out["backup"].as_str().unwrap());
+    assert_ne!(second_backup, first);
+    assert_eq!(std::fs::read(&first).unwrap(), original);
+
+    // The backup is a working member file: put back, the first passphrase opens it.
+    std::fs::copy(&first, &member).unwrap();
+    let (code, _, _) = run(&home, &["list"], &[]);
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -9,6 +9,9 @@ use std::os::unix::fs::PermissionsExt;
 use common::{BIN, Home};
 use serde_json::{Value, json};
 
+/// Where the Chromium manifest goes, under the home.
+const CHROMIUM_MANIFEST: &str = ".config/chromium/NativeMessagingHosts/com.latchkey.host.json";
+
 fn text(out: &std::process::Output, home: &Home) -> String {
     String::from_utf8_lossy(&out.stdout).replace(&*home.root.to_string_lossy(), "$HOME")
 }
@@ -54,9 +57,7 @@ fn install_writes_each_found_browsers_manifest_and_uninstall_removes_exactly_tho
          $HOME/.mozilla/native-messaging-hosts/com.latchkey.host.json\n"
     );
 
-    let chromium = home
-        .root
-        .join(".config/chromium/NativeMessagingHosts/com.latchkey.host.json");
+    let chromium = home.root.join(CHROMIUM_MANIFEST);
     let value: Value = serde_json::from_str(&std::fs::read_to_string(&chromium).unwrap()).unwrap();
     assert_eq!(
         value,
@@ -211,9 +212,7 @@ fn doctor_checks_each_manifest_and_launches_the_host_as_a_browser_would() {
     )
     .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let manifest = home
-        .root
-        .join(".config/chromium/NativeMessagingHosts/com.latchkey.host.json");
+    let manifest = home.root.join(CHROMIUM_MANIFEST);
     let mut value: Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     value["path"] = json!(script.to_string_lossy());
@@ -242,9 +241,7 @@ fn doctor_checks_each_manifest_and_launches_the_host_as_a_browser_would() {
 fn the_host_repairs_manifests_whose_binary_has_moved() {
     let home = Home::new("repair");
     home.install();
-    let manifest = home
-        .root
-        .join(".config/chromium/NativeMessagingHosts/com.latchkey.host.json");
+    let manifest = home.root.join(CHROMIUM_MANIFEST);
     let mut value: Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     value["path"] = json!("/nowhere/latchkey");
@@ -313,6 +310,16 @@ fn a_profile_install_writes_into_the_user_data_dir_is_recorded_and_admits_its_ca
     assert_eq!(common::error_of(&host.recv()).1, "origin_refused");
     assert!(host.close().0.success());
 
+    // doctor checks it like any other manifest.
+    let shown = text(&home.cli(&["doctor"]), &home);
+    assert!(
+        shown.starts_with(
+            "Chromium: $HOME/chromium-profile/NativeMessagingHosts/com.latchkey.host.json\n  \
+             ok: the manifest is valid and the host answers hello\n"
+        ),
+        "{shown}"
+    );
+
     let out = home.cli(&["uninstall"]);
     assert!(out.status.success());
     assert_eq!(
@@ -340,4 +347,63 @@ fn a_profile_install_for_firefox_or_system_wide_is_refused_with_what_to_do() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--system"));
     assert!(!profile.exists());
     assert!(!home.data().join("installed.json").exists());
+}
+
+#[test]
+fn uninstall_and_repair_touch_only_latchkey_manifests_at_known_places() {
+    let home = Home::new("record");
+    home.install();
+    let chromium = home.root.join(CHROMIUM_MANIFEST);
+    let firefox = home
+        .root
+        .join(".mozilla/native-messaging-hosts/com.latchkey.host.json");
+
+    // Files the record should never be able to reach: an unrelated file named as a
+    // manifest (and as a sandbox copy), and at a real manifest place someone else's file.
+    let unrelated = home.root.join("thesis.json");
+    std::fs::write(&unrelated, r#"{"path": "/nowhere", "allowed_origins": []}"#).unwrap();
+    let program = home.root.join("program");
+    std::fs::write(&program, "mine").unwrap();
+    let other = json!({"name": "org.other.host", "path": "/nowhere", "type": "stdio",
+                       "allowed_extensions": ["x@y.z"]});
+    std::fs::write(&firefox, other.to_string()).unwrap();
+
+    let record_path = home.data().join("installed.json");
+    let mut record: Value =
+        serde_json::from_str(&std::fs::read_to_string(&record_path).unwrap()).unwrap();
+    let items = record["items"].as_array_mut().unwrap();
+    items.push(
+        json!({"browser": "chromium", "system": false, "manifest": unrelated,
+                      "binary_copy": program}),
+    );
+    items.push(json!({"browser": "chrome", "system": false,
+                      "manifest": home.root.join("thesis.json"), "profile": home.root}));
+    std::fs::write(&record_path, record.to_string()).unwrap();
+
+    // Repair (the host's start) rewrites neither the unrelated file nor the foreign one.
+    let host = home.launch(common::CHROME_ORIGIN);
+    assert!(host.close().0.success());
+    assert_eq!(
+        std::fs::read_to_string(&unrelated).unwrap(),
+        r#"{"path": "/nowhere", "allowed_origins": []}"#
+    );
+    assert_eq!(
+        std::fs::read_to_string(&firefox).unwrap(),
+        other.to_string()
+    );
+
+    let out = home.cli(&["uninstall"]);
+    assert_eq!(
+        succeeded(&out, &home),
+        "removed $HOME/.config/chromium/NativeMessagingHosts/com.latchkey.host.json\n\
+         left $HOME/.mozilla/native-messaging-hosts/com.latchkey.host.json: it is not a \
+         latchkey host manifest\n\
+         left $HOME/thesis.json: it is not where latchkey installs manifests (was HOME or \
+         XDG_CONFIG_HOME different when it was installed?)\n\
+         left $HOME/thesis.json: it is not where latchkey installs manifests (was HOME or \
+         XDG_CONFIG_HOME different when it was installed?)\n"
+    );
+    assert!(!chromium.exists());
+    assert!(unrelated.exists() && firefox.exists());
+    assert_eq!(std::fs::read_to_string(&program).unwrap(), "mine");
 }

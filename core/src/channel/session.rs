@@ -214,6 +214,14 @@ impl Channel {
         }
     }
 
+    /// Drops the pieces of a message still being reassembled. `open` keeps a refused
+    /// piece's predecessors; a caller that refused a piece whose flag byte is neither
+    /// "more" nor "last" ([`ChannelError::State`]) calls this so that broken message cannot
+    /// become the start of the next one.
+    pub fn discard_partial(&mut self) {
+        self.partial.clear();
+    }
+
     /// Seals a request (the extension's side).
     pub fn seal_request(&mut self, request: &Request) -> Result<Vec<SealedFrame>, ChannelError> {
         self.seal(&request.to_bytes())
