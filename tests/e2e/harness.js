@@ -226,4 +226,50 @@ export async function fillPage(session, url, title) {
   return page;
 }
 
+// The options page, opened from the popup's settings the way a person
+// would; the same tab is brought back each time and asked to check again.
+export async function openOptions(session) {
+  if (!session.optionsTab) {
+    const popup = await openPopup(session);
+    await popup.evaluate(() => (document.getElementById("settings").open = true));
+    await popup.click("#open-options");
+    session.optionsTab = await extensionTab(session.browser, `${session.base}options.html`);
+  }
+  const options = session.optionsTab;
+  await options.bringToFront();
+  await options.evaluate(() => (document.getElementById("status").textContent = ""));
+  await options.click("#recheck");
+  await options.waitForFunction(() => document.getElementById("host-state")?.dataset.state);
+  return options;
+}
+
+// Pairs this browser with the installed host: `latchkey pair`, then the code
+// typed into the options page.
+export async function pairWithHost(session) {
+  const code = await pairingCode(session);
+  const options = await openOptions(session);
+  await options.type("#pair-code", code);
+  await options.click("#pair button[type=submit]");
+  await options.waitForFunction(
+    () => /^Paired with the latchkey host/.test(document.getElementById("status").textContent),
+    { timeout: 30_000 },
+  );
+}
+
+// Turns quick unlock on from the popup's settings (the vault must be open).
+export async function quickUnlockOn(popup) {
+  await waitVisible(popup, "#vault");
+  await popup.evaluate(() => (document.getElementById("settings").open = true));
+  await popup.click("#quick-on");
+  await popup.waitForFunction(() => /Quick unlock is on/.test(document.getElementById("status").textContent));
+}
+
+// Locks, then unlocks with the device key from the OS store: no passphrase.
+export async function quickUnlock(popup) {
+  await popup.click("#lock");
+  await waitVisible(popup, "#quick-unlock");
+  await popup.click("#quick-unlock");
+  await waitVisible(popup, "#vault");
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
