@@ -55,8 +55,9 @@ async function hostLine() {
 }
 
 async function refresh() {
-  const { state, quick_unlock: quick } = await send({ type: "status" });
+  const { state, quick_unlock: quick, paired } = await send({ type: "status" });
   show(state, quick);
+  $("from-host").hidden = !(state === "no_vault" && paired);
   hostLine().catch((e) => {
     $("host").textContent = e.message;
     $("host").hidden = false;
@@ -171,6 +172,12 @@ function onClick(id, action) {
   $(id).addEventListener("click", () => action().then(refresh).catch((e) => say(e.message)));
 }
 
+onClick("open-host", async () => {
+  say("Fetching the vault from the latchkey host…");
+  await send({ type: "open_from_host" });
+  say("Unlock it with the command line member's passphrase.");
+});
+
 onClick("quick-unlock", async () => {
   say("Asking the latchkey host for the device key…");
   await send({ type: "quick_unlock" });
@@ -191,5 +198,11 @@ $("open-options").addEventListener("click", () => api.runtime.openOptionsPage())
 
 $("lock").addEventListener("click", () => send({ type: "lock" }).then(refresh));
 $("search").addEventListener("input", () => list().catch((e) => say(e.message)));
+
+// Opened as a tab, the page outlives changes made elsewhere (a pairing in the
+// options page, a lock from the shortcut): it looks again when shown.
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) refresh().catch((e) => say(e.message));
+});
 
 refresh().catch((e) => say(e.message));

@@ -44,6 +44,9 @@ pub struct Worker {
     identity_change: Option<Option<Zeroizing<String>>>,
     /// What each host job in flight is for.
     purposes: HashMap<u32, Purpose>,
+    /// The vault changed (or was opened) since it was last brought together
+    /// with the host's vault file.
+    sync_due: bool,
 }
 
 /// Why a host job was started, for what to do with its end.
@@ -52,6 +55,11 @@ enum Purpose {
     Status,
     /// Quick unlock being turned on: the sealed copy waits for the host to keep the key.
     QuickOn(Box<DeviceSealedMember>),
+    /// First run from the host: the member file, then the vault file.
+    AdoptMember,
+    AdoptVault(Zeroizing<String>),
+    /// Bringing this copy and the host's vault file together.
+    Sync,
     Other,
 }
 
@@ -69,6 +77,7 @@ impl Worker {
             identity: None,
             identity_change: None,
             purposes: HashMap::new(),
+            sync_due: false,
         }
     }
 
@@ -83,6 +92,13 @@ impl Worker {
             .map_err(|e| e.to_string())?;
         self.last_use_ms = now_ms;
         Ok(())
+    }
+
+    /// What to write to `storage.local`; a change also makes a sync with the host due.
+    pub fn take_changes(&mut self) -> Option<String> {
+        let changes = self.session.take_changes();
+        self.sync_due |= changes.is_some();
+        changes
     }
 
     /// Takes the pairing `storage.local` held.
@@ -163,6 +179,11 @@ impl Worker {
             Request::QuickUnlockOn => return self.quick_unlock_on(),
             Request::QuickUnlockOff => return self.quick_unlock_off(),
             Request::QuickUnlock => return self.quick_unlock(),
+            Request::OpenFromHost => {
+                return self
+                    .session_job(Job::ReadMember, Purpose::AdoptMember)
+                    .unwrap_or_else(|e| error(&e.to_string()));
+            }
             Request::CreateVault { name, passphrase } => {
                 let passphrase = Zeroizing::new(passphrase);
                 self.session
@@ -342,6 +363,17 @@ impl Worker {
             .unwrap_or_else(|e| error(&e.to_string()))
     }
 
+    /// A job that brings the open vault and the host's vault file together,
+    /// when the vault changed since the last one and this browser is paired.
+    pub fn sync_job(&mut self) -> Option<Reply> {
+        let due = self.sync_due && self.identity.is_some();
+        if !due || self.session.state() != VaultState::Unlocked {
+            return None;
+        }
+        self.sync_due = false;
+        self.session_job(Job::ReadVault, Purpose::Sync).ok()
+    }
+
     fn session_job(&mut self, job: Job, purpose: Purpose) -> Result<Reply, HostError> {
         let identity = self
             .identity
@@ -423,7 +455,54 @@ impl Worker {
                 }
                 Err(e) => error(&e.to_string()),
             },
-            Answer::KeyDeleted { .. } => Reply::Done,
+            Answer::KeyDeleted { .. } | Answer::VaultWritten => Reply::Done,
+            Answer::Member(member) => self.adopt_member(member),
+            Answer::Vault(vault) => match purpose {
+                Purpose::AdoptVault(member) => self.adopt(&member, vault),
+                Purpose::Sync => self.synced(vault),
+                _ => error("the host's vault was not asked for"),
+            },
+        }
+    }
+
+    fn adopt_member(&mut self, member: Option<String>) -> Reply {
+        let Some(member) = member else {
+            return error(
+                "the latchkey host keeps no member yet; create one with `latchkey \
+                 member-create`, or create a vault here instead",
+            );
+        };
+        self.session_job(Job::ReadVault, Purpose::AdoptVault(Zeroizing::new(member)))
+            .unwrap_or_else(|e| error(&e.to_string()))
+    }
+
+    fn adopt(&mut self, member: &str, vault: Option<String>) -> Reply {
+        let Some(vault) = vault else {
+            return error(
+                "the latchkey host keeps no vault yet; create one with `latchkey create`, or \
+                 create a vault here instead",
+            );
+        };
+        match self.session.adopt(member, &vault) {
+            Ok(()) => Reply::Done,
+            Err(e) => error(&e.to_string()),
+        }
+    }
+
+    /// The host's vault file arrived for a sync: merge it in, write back what it lacks.
+    fn synced(&mut self, vault: Option<String>) -> Reply {
+        // A host with no vault file, or another vault, is left alone: this copy
+        // is shared only with a host vault of the same id.
+        let Some(vault) = vault else {
+            return Reply::Done;
+        };
+        match self.session.merge_from(&vault) {
+            Ok(Some(merged)) => self
+                .session_job(Job::WriteVault { vault: merged }, Purpose::Other)
+                .unwrap_or_else(|e| error(&e.to_string())),
+            Ok(None) => Reply::Done,
+            Err(crate::session::SessionError::OtherVault) => Reply::Done,
+            Err(e) => error(&e.to_string()),
         }
     }
 

@@ -71,7 +71,13 @@ export async function launch(kind, { headless = true } = {}) {
   // A throwaway HOME: the host's manifest for Firefox and the install
   // record go under it, never under the user's own.
   const home = await freshProfile(`${kind}-home`);
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") };
+  // The host's own files (pairings, member, vault) too, one set per browser.
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    XDG_DATA_HOME: path.join(home, ".local/share"),
+  };
   let browser;
   let base;
   if (kind === "chromium") {
@@ -231,7 +237,6 @@ export async function fillPage(session, url, title) {
 export async function openOptions(session) {
   if (!session.optionsTab) {
     const popup = await openPopup(session);
-    await popup.evaluate(() => (document.getElementById("settings").open = true));
     await popup.click("#open-options");
     session.optionsTab = await extensionTab(session.browser, `${session.base}options.html`);
   }
