@@ -43,6 +43,9 @@ pub struct OpenVault {
     pub(super) versions: HashMap<Digest, usize>,
     pub(super) audit_tips: BTreeSet<Digest>,
     pub(super) counter: u64,
+    /// The role a forging client pretends to have (attacker fixtures only).
+    #[cfg(feature = "forgery")]
+    pub(super) pretend: Option<super::Role>,
 }
 
 impl std::fmt::Debug for OpenVault {
@@ -134,6 +137,7 @@ impl VaultFile {
 
         let keys = unwrap_keys(self, &members, me, rng)?;
         let name = open_name(self, &keys)?;
+        check_authors(self, &members)?;
         let heads = verify_heads(self, &members, &keys)?;
         if heads.newest < trust.min_head {
             return Err(OpenError::OlderHead {
@@ -151,7 +155,7 @@ impl VaultFile {
             });
         }
 
-        let versions = index_versions(self, &heads.versions, &members)?;
+        let versions = index_versions(self, &heads.versions)?;
         let audit_tips = check_audit(self, &heads.audit)?;
 
         let mut vault = OpenVault::assemble(self.clone(), name, me, keys, members);
@@ -184,6 +188,8 @@ impl OpenVault {
             versions: HashMap::new(),
             audit_tips: BTreeSet::new(),
             counter: 0,
+            #[cfg(feature = "forgery")]
+            pretend: None,
         }
     }
 
@@ -344,22 +350,54 @@ fn open_name(file: &VaultFile, keys: &BTreeMap<u64, EpochKey>) -> Result<String,
     String::from_utf8(plain.to_vec()).map_err(|_| OpenError::CannotOpen)
 }
 
+/// Checks that every version is by a member who could write during its key
+/// epoch, and every audit record by a member of its epoch: roles are enforced
+/// by every reader, not only by honest writers. Runs before the heads are
+/// checked, so that a forged version is named as such even when its forger
+/// also wrote a head over it.
+fn check_authors(file: &VaultFile, members: &MemberState) -> Result<(), OpenError> {
+    for record in &file.versions {
+        let what = || format!("version {} of entry {}", record.version, record.entry);
+        let role = (record.epoch <= members.epoch)
+            .then(|| members.role_in_epoch(&record.author, record.epoch))
+            .flatten();
+        match role {
+            Some(role) if role.can_write() => {}
+            Some(role) => {
+                return Err(OpenError::RoleForbids {
+                    member: record.author.clone(),
+                    role,
+                    what: what(),
+                    needs: "an editor or an admin",
+                });
+            }
+            None => return Err(OpenError::Unvouched { what: what() }),
+        }
+    }
+    for record in &file.audit {
+        let member = record.epoch <= members.epoch
+            && members
+                .role_in_epoch(&record.author, record.epoch)
+                .is_some();
+        if !member {
+            return Err(OpenError::Unvouched {
+                what: format!("an audit record by {}", record.author),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Indexes the versions and checks the history: every version a head names
 /// is present, every parent is present and on the same entry one number
 /// lower, and every version present descends to something a head names.
 fn index_versions(
     file: &VaultFile,
     listed: &BTreeSet<HeadTip>,
-    members: &MemberState,
 ) -> Result<HashMap<Digest, usize>, OpenError> {
     let vault_id = file.vault_id.as_str();
     let mut index = HashMap::with_capacity(file.versions.len());
     for (i, record) in file.versions.iter().enumerate() {
-        if record.epoch > members.epoch || !members.ever.contains_key(&record.author) {
-            return Err(OpenError::Unvouched {
-                what: format!("version {} of entry {}", record.version, record.entry),
-            });
-        }
         index.insert(record.id(vault_id), i);
     }
 

@@ -56,9 +56,16 @@ impl OpenVault {
     }
 
     /// The newest head's counter and id, for [`crate::Trust::with_seen_head`].
+    /// The id is that of a content head (one by an editor or an admin): a
+    /// viewer's audit head shares its counter and adds only audit records.
     pub fn head_seen(&self) -> crate::trust::HeadSeen {
         let vault_id = self.vault_id();
-        let newest = self.file.heads.iter().max_by_key(|h| h.counter);
+        let newest = self
+            .file
+            .heads
+            .iter()
+            .filter(|h| super::head::is_content_head(h, &self.members))
+            .max_by_key(|h| h.counter);
         let id = newest.map(|h| h.id(vault_id)).unwrap_or(Digest([0; 32]));
         crate::trust::HeadSeen {
             counter: self.counter,

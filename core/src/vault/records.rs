@@ -39,6 +39,12 @@ impl Role {
     }
 }
 
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 fn seal_into(t: &mut Transcript, sealed: &Sealed) {
     t.bytes(&sealed.nonce)
         .bytes(&sealed.commit)
