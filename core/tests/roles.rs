@@ -334,3 +334,74 @@ fn a_role_is_judged_as_it_was_when_the_record_was_written() {
     let what = format!("version 2 of entry {wiki}");
     assert_forbids(bob_opens(forging.file()), "carol", Role::Viewer, &what);
 }
+
+// ---- removed members' heads --------------------------------------------------
+
+/// Bob edits Bank `edits` times on a copy of his own while Alice, on the
+/// real one, removes him; the store then merges the two.
+fn bob_edits_while_removed(seed: u64, edits: u64) -> VaultFile {
+    let s = scene(seed);
+    let mut r = rng(seed * 10);
+    let mut bob = bob_opens(&s.file).unwrap();
+    for i in 0..edits {
+        let user = format!("bob-{i}");
+        let entry = draft("Bank", &user, "from-bob", "https://bank.example.org");
+        bob.edit(&s.bank, entry, NOW + 10 + i, &mut r).unwrap();
+    }
+    let mut alice = alice_opens(&s.file).unwrap();
+    alice.revoke("bob", NOW + 20, &mut r).unwrap();
+    alice.file().merge(bob.file()).unwrap()
+}
+
+#[test]
+fn a_removed_members_older_head_does_not_block_open() {
+    for edits in [1, 3] {
+        let merged = bob_edits_while_removed(49 + edits, edits);
+        let heads = serde_json::from_str::<Value>(&merged.to_json()).unwrap()["heads"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(
+            heads, 2,
+            "Bob's head and Alice's, neither superseding the other"
+        );
+
+        // Bob's edits, made while he was still a member, stay; the counter
+        // is Alice's, not the higher one Bob's copy reached.
+        let mut alice = alice_opens(&merged).unwrap();
+        assert_eq!(alice.head_counter(), 7);
+        let bank = alice
+            .list()
+            .into_iter()
+            .find(|e| e.title == "Bank")
+            .unwrap();
+        assert_eq!(bank.username, format!("bob-{}", edits - 1));
+        assert!(carol_opens(&merged).is_ok());
+
+        // Alice's next change supersedes both heads.
+        let mut r = rng(490);
+        alice
+            .secrets(&bank.id, Access::Reveal, NOW + 30, &mut r)
+            .unwrap();
+        let after = alice.file().clone();
+        assert_eq!(alice_opens(&after).unwrap().head_counter(), 8);
+        assert!(carol_opens(&after).is_ok());
+    }
+}
+
+#[test]
+fn a_vault_whose_only_head_is_by_a_removed_member_is_named() {
+    let merged = bob_edits_while_removed(55, 1);
+    let only_bob = tamper(&merged, |v| {
+        v["heads"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|h| h["writer"] == "bob");
+    });
+    assert_eq!(
+        alice_opens(&only_bob).unwrap_err(),
+        OpenError::RemovedWriter {
+            member: "bob".into()
+        }
+    );
+}

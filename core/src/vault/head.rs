@@ -51,11 +51,11 @@ pub(super) fn verify_heads(
 
     let content_newest = judged
         .iter()
-        .filter(|(_, role)| role.can_write())
+        .filter(|(head, _)| is_current_content_head(head, members))
         .map(|(head, _)| head.counter)
         .max();
     for (head, role) in &judged {
-        if !role.can_write() && !only_audits(head, &judged, content_newest) {
+        if !role.can_write() && !only_audits(head, &judged, members, content_newest) {
             return Err(OpenError::RoleForbids {
                 member: head.writer.clone(),
                 role: *role,
@@ -75,21 +75,31 @@ pub(super) fn verify_heads(
         audit: BTreeSet::new(),
     };
     let mut names_tip = false;
-    for (head, role) in judged {
-        if !members.current.contains_key(&head.writer) && head.epoch < members.epoch {
-            return Err(OpenError::RemovedWriter {
-                member: head.writer.clone(),
-            });
-        }
+    let mut by_current = false;
+    for (head, role) in &judged {
         names_tip |= head.members == members.tip;
-        vouched.newest = vouched.newest.max(head.counter);
         vouched.versions.extend(head.versions.iter().cloned());
+        vouched.audit.extend(head.audit.iter().copied());
+
+        // A head by a member removed since is history: it was valid when
+        // written (checked above), so what it vouches for stays, but its
+        // counter and id do not speak for the vault now.
+        if !members.current.contains_key(&head.writer) {
+            continue;
+        }
+        by_current = true;
+        vouched.newest = vouched.newest.max(head.counter);
         if role.can_write() {
             vouched.ids.insert(head.id(vault_id));
         }
-        vouched.audit.extend(head.audit.iter().copied());
     }
 
+    if !by_current {
+        let newest = judged.iter().max_by_key(|(head, _)| head.counter);
+        return Err(OpenError::RemovedWriter {
+            member: newest.map(|(h, _)| h.writer.clone()).unwrap_or_default(),
+        });
+    }
     if !names_tip {
         return Err(OpenError::Unvouched {
             what: format!("member list change {}", members.next_seq - 1),
@@ -149,15 +159,21 @@ fn writer_role(head: &HeadRecord, members: &MemberState) -> Result<Role, OpenErr
 }
 
 /// True when a viewer's head adds nothing but audit records: it is older
-/// than the newest content head (history), or it carries the same counter,
-/// epoch, member list and entries as a content head beside it.
-fn only_audits(head: &HeadRecord, judged: &[(&HeadRecord, Role)], newest: Option<u64>) -> bool {
+/// than the newest content head of a current member (history), or it
+/// carries the same counter, epoch, member list and entries as such a head
+/// beside it.
+fn only_audits(
+    head: &HeadRecord,
+    judged: &[(&HeadRecord, Role)],
+    members: &MemberState,
+    newest: Option<u64>,
+) -> bool {
     let Some(newest) = newest else {
         return false;
     };
     head.counter < newest
-        || judged.iter().any(|(base, role)| {
-            role.can_write()
+        || judged.iter().any(|(base, _)| {
+            is_current_content_head(base, members)
                 && base.counter == head.counter
                 && base.epoch == head.epoch
                 && base.members == head.members
@@ -170,6 +186,12 @@ pub(super) fn is_content_head(head: &HeadRecord, members: &MemberState) -> bool 
     members
         .role_after(&head.writer, &head.members)
         .is_some_and(|(role, _)| role.can_write())
+}
+
+/// A content head whose writer is still a member: one that speaks for the
+/// vault now (its counter, its id, a base for a viewer's audit head).
+pub(super) fn is_current_content_head(head: &HeadRecord, members: &MemberState) -> bool {
+    members.current.contains_key(&head.writer) && is_content_head(head, members)
 }
 
 impl OpenVault {
@@ -229,7 +251,7 @@ impl OpenVault {
             .file
             .heads
             .iter()
-            .filter(|h| is_content_head(h, &self.members))
+            .filter(|h| is_current_content_head(h, &self.members))
             .max_by_key(|h| (h.counter, std::cmp::Reverse(h.id(vault_id))))?;
         let head = HeadRecord {
             counter: base.counter,

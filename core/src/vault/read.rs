@@ -64,7 +64,7 @@ impl OpenVault {
             .file
             .heads
             .iter()
-            .filter(|h| super::head::is_content_head(h, &self.members))
+            .filter(|h| super::head::is_current_content_head(h, &self.members))
             .max_by_key(|h| h.counter);
         let id = newest.map(|h| h.id(vault_id)).unwrap_or(Digest([0; 32]));
         crate::trust::HeadSeen {
