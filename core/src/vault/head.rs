@@ -12,9 +12,10 @@ use crate::primitives::hash::{Digest, ct_eq, hmac_sha256};
 use crate::primitives::sign;
 
 /// What the newest heads vouch for.
-pub(super) struct Vouched {
+pub(super) struct Vouched<'a> {
     pub(super) newest: u64,
-    pub(super) versions: BTreeSet<HeadTip>,
+    /// Every tip the heads list; a tip two heads list appears twice.
+    pub(super) versions: Vec<&'a HeadTip>,
     pub(super) ids: BTreeSet<Digest>,
     pub(super) audit: BTreeSet<Digest>,
 }
@@ -30,31 +31,31 @@ pub(super) struct Vouched {
 /// content head beside it, with more audit records. A viewer's head that
 /// vouches for anything else is refused, so a viewer cannot hide or roll
 /// back what a writer wrote, even with the store's help.
-pub(super) fn verify_heads(
-    file: &VaultFile,
+pub(super) fn verify_heads<'a>(
+    file: &'a VaultFile,
     members: &MemberState,
     keys: &BTreeMap<u64, EpochKey>,
-) -> Result<Vouched, OpenError> {
+) -> Result<Vouched<'a>, OpenError> {
     let vault_id = file.vault_id.as_str();
     check_shape(file)?;
     let log: BTreeSet<Digest> = file.members.iter().map(|e| e.id(vault_id)).collect();
     let mut judged = Vec::with_capacity(file.heads.len());
     for head in &file.heads {
-        check_seal(head, vault_id, members, keys)?;
+        let id = check_seal(head, vault_id, members, keys)?;
         if !log.contains(&head.members) {
             return Err(OpenError::Dropped {
                 what: "changes to the member list".to_owned(),
             });
         }
-        judged.push((head, writer_role(head, members)?));
+        judged.push((head, writer_role(head, members)?, id));
     }
 
     let content_newest = judged
         .iter()
-        .filter(|(head, _)| is_current_content_head(head, members))
-        .map(|(head, _)| head.counter)
+        .filter(|(head, ..)| is_current_content_head(head, members))
+        .map(|(head, ..)| head.counter)
         .max();
-    for (head, role) in &judged {
+    for (head, role, _) in &judged {
         if !role.can_write() && !only_audits(head, &judged, members, content_newest) {
             return Err(OpenError::RoleForbids {
                 member: head.writer.clone(),
@@ -70,15 +71,15 @@ pub(super) fn verify_heads(
 
     let mut vouched = Vouched {
         newest: 0,
-        versions: BTreeSet::new(),
+        versions: Vec::with_capacity(file.heads.first().map_or(0, |h| h.versions.len())),
         ids: BTreeSet::new(),
         audit: BTreeSet::new(),
     };
     let mut names_tip = false;
     let mut by_current = false;
-    for (head, role) in &judged {
+    for (head, role, id) in &judged {
         names_tip |= head.members == members.tip;
-        vouched.versions.extend(head.versions.iter().cloned());
+        vouched.versions.extend(head.versions.iter());
         vouched.audit.extend(head.audit.iter().copied());
 
         // A head by a member removed since is history: it was valid when
@@ -90,14 +91,14 @@ pub(super) fn verify_heads(
         by_current = true;
         vouched.newest = vouched.newest.max(head.counter);
         if role.can_write() {
-            vouched.ids.insert(head.id(vault_id));
+            vouched.ids.insert(*id);
         }
     }
 
     if !by_current {
-        let newest = judged.iter().max_by_key(|(head, _)| head.counter);
+        let newest = judged.iter().max_by_key(|(head, ..)| head.counter);
         return Err(OpenError::RemovedWriter {
-            member: newest.map(|(h, _)| h.writer.clone()).unwrap_or_default(),
+            member: newest.map(|(h, ..)| h.writer.clone()).unwrap_or_default(),
         });
     }
     if !names_tip {
@@ -108,18 +109,17 @@ pub(super) fn verify_heads(
     Ok(vouched)
 }
 
-/// The head's MAC under its epoch's head key and its writer's signature.
+/// The head's MAC under its epoch's head key and its writer's signature;
+/// returns the head's id.
 fn check_seal(
     head: &HeadRecord,
     vault_id: &str,
     members: &MemberState,
     keys: &BTreeMap<u64, EpochKey>,
-) -> Result<(), OpenError> {
+) -> Result<Digest, OpenError> {
     let key = keys.get(&head.epoch).ok_or(OpenError::CannotOpen)?;
-    let mac = hmac_sha256(
-        key.head_mac.as_bytes(),
-        head.mac_transcript(vault_id).as_bytes(),
-    );
+    let transcripts = head.transcripts(vault_id);
+    let mac = hmac_sha256(key.head_mac.as_bytes(), transcripts.mac.as_bytes());
     if !ct_eq(&mac, &head.mac) {
         return Err(OpenError::CannotOpen);
     }
@@ -128,8 +128,8 @@ fn check_seal(
         .get(&head.writer)
         .ok_or(OpenError::CannotOpen)?;
     let key = writer.verifying_key().map_err(|_| OpenError::CannotOpen)?;
-    if sign::verify(&key, &head.transcript(vault_id), &head.sig) {
-        Ok(())
+    if sign::verify(&key, &transcripts.signed, &head.sig) {
+        Ok(transcripts.id)
     } else {
         Err(OpenError::CannotOpen)
     }
@@ -164,7 +164,7 @@ fn writer_role(head: &HeadRecord, members: &MemberState) -> Result<Role, OpenErr
 /// beside it.
 fn only_audits(
     head: &HeadRecord,
-    judged: &[(&HeadRecord, Role)],
+    judged: &[(&HeadRecord, Role, Digest)],
     members: &MemberState,
     newest: Option<u64>,
 ) -> bool {
@@ -172,7 +172,7 @@ fn only_audits(
         return false;
     };
     head.counter < newest
-        || judged.iter().any(|(base, _)| {
+        || judged.iter().any(|(base, ..)| {
             is_current_content_head(base, members)
                 && base.counter == head.counter
                 && base.epoch == head.epoch
