@@ -13,12 +13,16 @@ use latchkey_core::DeviceSealedMember;
 use crate::fill::{FillGate, FillTrigger};
 use crate::host::{Answer, HostError, HostLink, Identity, Job, Step};
 use crate::message::{Reply, Request, VaultState};
+use crate::offer::Offers;
 use crate::rng;
 use crate::sender::{PageFrame, Sender, SenderKind};
 use crate::session::Session;
 
 /// The vault locks after this long without use (15 minutes).
 pub const IDLE_LOCK_MS: f64 = 15.0 * 60.0 * 1000.0;
+
+/// The shortest idle limit the test knob may set (see `set_idle_limit`).
+pub const MIN_IDLE_LOCK_MS: f64 = 1000.0;
 
 /// What `storage.session` should hold now.
 pub enum SessionChange {
@@ -37,6 +41,8 @@ pub struct Worker {
     session: Session,
     gate: FillGate,
     last_use_ms: f64,
+    idle_limit_ms: f64,
+    offers: Offers,
     session_change: Option<SessionChange>,
     host: HostLink,
     identity: Option<Identity>,
@@ -64,6 +70,8 @@ impl Worker {
             session: Session::default(),
             gate: FillGate::default(),
             last_use_ms: 0.0,
+            idle_limit_ms: IDLE_LOCK_MS,
+            offers: Offers::default(),
             session_change: None,
             host: HostLink::default(),
             identity: None,
@@ -76,13 +84,60 @@ impl Worker {
         &mut self.session
     }
 
-    /// Picks up an unlocked session kept in `storage.session` across a restart.
-    pub fn resume(&mut self, sealed: &str, key: [u8; 32], now_ms: f64) -> Result<(), String> {
+    /// Picks up an unlocked session kept in `storage.session` across a
+    /// restart. `last_use_ms` is when it was last used before the restart
+    /// (so a restart does not restart the idle clock); past the idle limit
+    /// it locks at once.
+    pub fn resume(
+        &mut self,
+        sealed: &str,
+        key: [u8; 32],
+        last_use_ms: f64,
+        now_ms: f64,
+    ) -> Result<(), String> {
         self.session
             .resume(sealed, key)
             .map_err(|e| e.to_string())?;
-        self.last_use_ms = now_ms;
+        self.last_use_ms = last_use_ms.min(now_ms);
+        self.lock_if_idle(now_ms);
         Ok(())
+    }
+
+    /// When the vault was last used, to keep in `storage.session`.
+    pub fn last_use_ms(&self) -> f64 {
+        self.last_use_ms
+    }
+
+    /// When the vault locks if it is not used before (unlocked only).
+    pub fn idle_deadline_ms(&self) -> Option<f64> {
+        let unlocked = self.session.state() == VaultState::Unlocked;
+        unlocked.then_some(self.last_use_ms + self.idle_limit_ms)
+    }
+
+    /// The test knob: a shorter idle limit. It can only shorten the
+    /// default (never lengthen it), and is read from `storage.session`,
+    /// which web pages and, by default, content scripts cannot reach.
+    pub fn set_idle_limit(&mut self, limit_ms: f64) {
+        self.idle_limit_ms = if limit_ms.is_finite() {
+            limit_ms.clamp(MIN_IDLE_LOCK_MS, IDLE_LOCK_MS)
+        } else {
+            IDLE_LOCK_MS
+        };
+    }
+
+    /// Badge changes for the toolbar button, once each: (tab, text).
+    pub fn take_badges(&mut self) -> Vec<(i64, String)> {
+        self.offers.take_badges()
+    }
+
+    /// The badge text a tab should show (after the browser reset it).
+    pub fn badge(&self, tab_id: i64) -> &'static str {
+        self.offers.badge(tab_id)
+    }
+
+    /// A tab closed: its offer goes.
+    pub fn tab_closed(&mut self, tab_id: i64) {
+        self.offers.drop_tab(tab_id);
     }
 
     /// Takes the pairing `storage.local` held.
@@ -100,16 +155,18 @@ impl Worker {
         self.session_change.take()
     }
 
-    /// Locks if the vault was not used for `IDLE_LOCK_MS`; called on every event.
+    /// Locks if the vault was not used for the idle limit; called on every
+    /// event and by the timer.
     pub fn lock_if_idle(&mut self, now_ms: f64) {
         let unlocked = self.session.state() == VaultState::Unlocked;
-        if unlocked && now_ms - self.last_use_ms > IDLE_LOCK_MS {
+        if unlocked && now_ms - self.last_use_ms >= self.idle_limit_ms {
             self.lock();
         }
     }
 
     fn lock(&mut self) {
         self.session.lock();
+        self.offers.drop_all();
         self.gate = FillGate::default();
         self.session_change = Some(SessionChange::Locked);
     }
@@ -125,6 +182,7 @@ impl Worker {
             Ok(kind) => kind,
             Err(e) => return refused(&e.to_string()),
         };
+        let tab_url = sender.tab.as_ref().and_then(|t| t.url.clone());
         let request: Request = match serde_json::from_str(request) {
             Ok(request) => request,
             Err(e) => return error(&format!("the message is not one latchkey knows: {e}")),
@@ -133,6 +191,10 @@ impl Worker {
         match (kind, request) {
             (SenderKind::ContentScript(frame), Request::FillClaim { request_id }) => {
                 self.claim(&request_id, &frame, now_ms)
+            }
+            (SenderKind::ContentScript(frame), Request::LoginSubmitted { username, password }) => {
+                let password = Zeroizing::new(password);
+                self.login_submitted(&frame, tab_url.as_deref(), username, password, now_ms)
             }
             (SenderKind::ExtensionPage, request) if request.from_extension_page_only() => {
                 self.last_use_ms = now_ms;
@@ -198,7 +260,43 @@ impl Worker {
             Request::Fill { entry, tab_id } => {
                 return self.begin_fill(FillTrigger::Popup, tab_id, &entry, now_ms);
             }
-            Request::FillClaim { .. } => return refused("a fill claim comes from a page"),
+            Request::Code { entry } => self.session.code(&entry, now).map(code_reply),
+            Request::NextCode { entry } => self.session.next_code(&entry, now).map(code_reply),
+            Request::Generate { policy } => {
+                return match crate::generate::generate(&policy) {
+                    Ok((password, bits)) => Reply::Generated {
+                        password: password.to_string(),
+                        bits,
+                    },
+                    Err(e) => error(&e.to_string()),
+                };
+            }
+            Request::Edit { entry, changes } => self
+                .session
+                .edit(&entry, changes, now)
+                .map(|()| Reply::Done),
+            Request::History { entry } => self
+                .session
+                .history(&entry)
+                .map(|versions| Reply::History { versions }),
+            Request::Rollback { entry, version } => self
+                .session
+                .rollback(&entry, version, now)
+                .map(|()| Reply::Done),
+            Request::Offer { tab_id } => Ok(Reply::Offer {
+                offer: self.offers.view(tab_id),
+            }),
+            Request::SaveOffer { tab_id } => self
+                .offers
+                .accept(tab_id, &mut self.session, now)
+                .map(|_| Reply::Done),
+            Request::DismissOffer { tab_id } => {
+                self.offers.drop_tab(tab_id);
+                Ok(Reply::Done)
+            }
+            Request::FillClaim { .. } | Request::LoginSubmitted { .. } => {
+                return refused("this message comes from a page");
+            }
         };
         result.unwrap_or_else(|e| error(&e.to_string()))
     }
@@ -255,6 +353,28 @@ impl Worker {
         match first {
             Some(entry) => self.begin_fill(trigger, tab_id, &entry.id, now_ms),
             None => refused("no entry is saved for this site"),
+        }
+    }
+
+    /// A login form was submitted in `frame`: keep an offer if the login is
+    /// new or changed. The page learns nothing of the verdict.
+    fn login_submitted(
+        &mut self,
+        frame: &PageFrame,
+        tab_url: Option<&str>,
+        username: String,
+        password: Zeroizing<String>,
+        now_ms: f64,
+    ) -> Reply {
+        let now = (now_ms / 1000.0) as u64;
+        let verdict =
+            crate::offer::submitted(&mut self.session, frame, tab_url, &username, &password, now);
+        match verdict {
+            Ok(verdict) => {
+                self.offers.keep(frame, username, password, verdict);
+                Reply::Done
+            }
+            Err(e) => refused(&e.to_string()),
         }
     }
 
@@ -464,6 +584,15 @@ fn step_reply(job: u32, step: Step) -> Reply {
         Step::Send(send) => Reply::Host { job, send },
         Step::Done(Err(e)) => error(&e.to_string()),
         Step::Done(Ok(_)) => error("the host job ended before it began"),
+    }
+}
+
+fn code_reply(view: crate::otp::CodeView) -> Reply {
+    Reply::Code {
+        kind: view.kind,
+        code: view.code.map(|c| c.to_string()),
+        seconds_left: view.seconds_left,
+        period: view.period,
     }
 }
 
