@@ -13,7 +13,19 @@ const STORE = "store";
 const SESSION = "session";
 // storage.local: the pairing with the native host (see host.rs).
 const CHANNEL = "channel";
+// storage.session: when the vault was last used, so a restarted worker keeps
+// the idle clock running instead of starting it again.
+const USED = "used";
+// storage.session: the test knob, an idle limit shorter than 15 minutes (ms).
+// Web pages cannot reach storage.session, nor can content scripts (its
+// default access level is trusted contexts); the worker only lets it shorten.
+const IDLE_LIMIT = "idle_limit_ms";
+
 const HOST_NAME = "com.latchkey.host";
+
+// The last use written to storage.session, and the idle lock's timeout.
+let lastUseKept;
+let idleTimer;
 
 const ready = start();
 
@@ -30,16 +42,56 @@ async function start() {
       await api.storage.local.remove(CHANNEL);
     }
   }
-  const { [SESSION]: kept } = await api.storage.session.get(SESSION);
+  const { [SESSION]: kept, [USED]: used, [IDLE_LIMIT]: limit } = await api.storage.session.get([
+    SESSION,
+    USED,
+    IDLE_LIMIT,
+  ]);
+  if (typeof limit === "number") worker.setIdleLimit(limit);
   if (stored && kept?.sealed) {
     const key = Uint8Array.from(kept.key.match(/../g), (h) => parseInt(h, 16));
     try {
-      worker.resume(kept.sealed, key, Date.now());
+      worker.resume(kept.sealed, key, typeof used === "number" ? used : Date.now(), Date.now());
     } catch {
       await api.storage.session.remove(SESSION);
     }
   }
+  await persist(worker);
   return worker;
+}
+
+// The idle lock runs on a timer too, not only when a message comes: a
+// timeout for the deadline while the worker is awake. A worker the browser
+// stopped checks the last use kept in storage.session when it wakes, so it
+// resumes locked once the limit has passed.
+function scheduleIdleLock(worker) {
+  clearTimeout(idleTimer);
+  const deadline = worker.idleDeadline();
+  if (deadline === undefined) return;
+  idleTimer = setTimeout(
+    async () => {
+      worker.lockIfIdle(Date.now());
+      await persist(worker);
+    },
+    Math.max(0, deadline - Date.now()) + 50,
+  );
+}
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area !== "session" || !changes[IDLE_LIMIT]) return;
+  ready.then((worker) => {
+    const limit = changes[IDLE_LIMIT].newValue;
+    worker.setIdleLimit(typeof limit === "number" ? limit : Infinity);
+    scheduleIdleLock(worker);
+  });
+});
+
+// Shows what the worker says about each tab's toolbar badge (a waiting
+// save or update offer).
+async function showBadges(worker) {
+  for (const [tabId, text] of JSON.parse(worker.takeBadges())) {
+    await api.action.setBadgeText({ tabId, text }).catch(() => {});
+  }
 }
 
 // Writes what the worker changed: the store, and the session kept in memory.
@@ -55,10 +107,18 @@ async function persist(worker) {
   const change = worker.takeSessionChange();
   if (change) {
     const session = JSON.parse(change);
-    if (session.locked) await api.storage.session.remove(SESSION);
+    if (session.locked) await api.storage.session.remove([SESSION, USED]);
     else await api.storage.session.set({ [SESSION]: session });
   }
+  const used = worker.lastUse();
+  if (worker.idleDeadline() !== undefined && used !== lastUseKept) {
+    lastUseKept = used;
+    await api.storage.session.set({ [USED]: used });
+  }
+  await showBadges(worker);
+  scheduleIdleLock(worker);
 }
+
 
 // The browser's sender, passed on as it came: the worker reads the page's
 // origin from here, never from the message.
@@ -179,6 +239,20 @@ api.runtime.onInstalled.addListener((details) => {
     contexts: ["editable"],
     documentUrlPatterns: ["http://*/*", "https://*/*"],
   });
+});
+
+// The browser resets a tab's badge when it navigates (Firefox), as a login
+// form's submit usually does: the worker's badge for the tab is shown again.
+api.tabs.onUpdated.addListener((tabId, info) => {
+  if (info.status !== "complete") return;
+  ready.then((worker) => {
+    const text = worker.badge(tabId);
+    if (text) api.action.setBadgeText({ tabId, text }).catch(() => {});
+  });
+});
+
+api.tabs.onRemoved.addListener((tabId) => {
+  ready.then((worker) => worker.tabClosed(tabId));
 });
 
 api.contextMenus.onClicked.addListener((info, tab) => {

@@ -7,9 +7,13 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod edit;
 pub mod fill;
+pub mod generate;
 pub mod host;
 pub mod message;
+pub mod offer;
+pub mod otp;
 mod rng;
 pub mod sender;
 pub mod session;
@@ -17,6 +21,10 @@ pub mod worker;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_entry;
+#[cfg(test)]
+mod tests_offer;
 
 use wasm_bindgen::prelude::*;
 
@@ -83,12 +91,54 @@ impl WasmWorker {
             .map(|reply| to_json(&reply))
     }
 
-    /// Picks up the unlocked session `storage.session` kept across a restart.
-    pub fn resume(&mut self, sealed: &str, key: &[u8], now_ms: f64) -> Result<(), String> {
+    /// Picks up the unlocked session `storage.session` kept across a
+    /// restart; `last_use_ms` is the last use it recorded.
+    pub fn resume(
+        &mut self,
+        sealed: &str,
+        key: &[u8],
+        last_use_ms: f64,
+        now_ms: f64,
+    ) -> Result<(), String> {
         let key: [u8; 32] = key
             .try_into()
             .map_err(|_| "the session key is not 32 bytes")?;
-        self.inner.resume(sealed, key, now_ms)
+        self.inner.resume(sealed, key, last_use_ms, now_ms)
+    }
+
+    /// When the vault was last used, for `storage.session`.
+    #[wasm_bindgen(js_name = lastUse)]
+    pub fn last_use(&self) -> f64 {
+        self.inner.last_use_ms()
+    }
+
+    /// When the idle lock is due (ms since the epoch), if unlocked.
+    #[wasm_bindgen(js_name = idleDeadline)]
+    pub fn idle_deadline(&self) -> Option<f64> {
+        self.inner.idle_deadline_ms()
+    }
+
+    /// The test knob: an idle limit shorter than the default 15 minutes.
+    #[wasm_bindgen(js_name = setIdleLimit)]
+    pub fn set_idle_limit(&mut self, limit_ms: f64) {
+        self.inner.set_idle_limit(limit_ms);
+    }
+
+    /// Toolbar badge changes to show, as JSON `[[tab, text], ...]`.
+    #[wasm_bindgen(js_name = takeBadges)]
+    pub fn take_badges(&mut self) -> String {
+        serde_json::to_string(&self.inner.take_badges()).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    /// The badge text a tab should show now ("" for none).
+    pub fn badge(&self, tab_id: f64) -> String {
+        self.inner.badge(tab_id as i64).to_owned()
+    }
+
+    /// A tab was closed.
+    #[wasm_bindgen(js_name = tabClosed)]
+    pub fn tab_closed(&mut self, tab_id: f64) {
+        self.inner.tab_closed(tab_id as i64);
     }
 
     /// Answers a message: request and sender as JSON strings, reply as JSON.
@@ -98,8 +148,10 @@ impl WasmWorker {
 
     /// The keyboard shortcut or context menu asked to fill the tab.
     /// `trigger` is `"command"` or `"context_menu"`; the tab comes from the event.
+    /// Tab ids are JavaScript numbers (an `i64` here would demand a BigInt).
     #[wasm_bindgen(js_name = fillTab)]
-    pub fn fill_tab(&mut self, trigger: &str, tab_id: i64, tab_url: &str, now_ms: f64) -> String {
+    pub fn fill_tab(&mut self, trigger: &str, tab_id: f64, tab_url: &str, now_ms: f64) -> String {
+        let tab_id = tab_id as i64;
         let trigger = match trigger {
             "command" => FillTrigger::Command,
             "context_menu" => FillTrigger::ContextMenu,

@@ -75,10 +75,10 @@ pub enum SessionError {
     Random(String),
 }
 
-struct Open {
+pub(crate) struct Open {
     me: UnlockedMember,
-    vault: OpenVault,
-    index: SavedUrlIndex<EntryId>,
+    pub(crate) vault: OpenVault,
+    pub(crate) index: SavedUrlIndex<EntryId>,
 }
 
 #[derive(Default)]
@@ -91,7 +91,7 @@ pub struct Session {
     changed: bool,
 }
 
-fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
+pub(crate) fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
     let mut urls = Vec::new();
     for entry in vault.list() {
         for saved in entry.urls {
@@ -103,28 +103,35 @@ fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
 
 /// The popup's draft as the core's, checking the TOTP URI on the way in.
 fn core_draft(draft: Draft) -> Result<EntryDraft, SessionError> {
-    let urls = draft
-        .urls
-        .into_iter()
-        .filter(|u| !u.trim().is_empty())
-        .map(|url| SavedUrl {
-            url,
-            mode: MatchMode::default(),
-        })
-        .collect();
     let totp = draft.totp.filter(|t| !t.trim().is_empty());
     if let Some(uri) = &totp {
-        OtpUri::parse(uri).map_err(|e| SessionError::Vault(e.to_string()))?;
+        checked_otp(uri)?;
     }
     Ok(EntryDraft {
         title: draft.title,
         username: draft.username,
         password: Secret::new(draft.password),
-        urls,
+        urls: saved_urls(draft.urls),
         totp: totp.map(Secret::new),
         notes: Secret::new(draft.notes),
         ..EntryDraft::default()
     })
+}
+
+/// The web addresses typed into the popup, blank ones left out.
+pub(crate) fn saved_urls(urls: Vec<String>) -> Vec<SavedUrl> {
+    urls.into_iter()
+        .filter(|u| !u.trim().is_empty())
+        .map(|url| SavedUrl {
+            url,
+            mode: MatchMode::default(),
+        })
+        .collect()
+}
+
+/// A TOTP or HOTP URI as typed, refused with the reason if it is unusable.
+pub(crate) fn checked_otp(uri: &str) -> Result<OtpUri, SessionError> {
+    OtpUri::parse(uri).map_err(|e| SessionError::Vault(e.to_string()))
 }
 
 impl Session {
@@ -341,7 +348,7 @@ impl Session {
     }
 
     /// Keeps the stored copy in step with the open vault.
-    fn saved(&mut self) {
+    pub(crate) fn saved(&mut self) {
         if let Some(open) = &self.open {
             self.head = self.head.max(open.vault.head_counter());
             self.file = Some(open.vault.file().clone());
@@ -353,7 +360,7 @@ impl Session {
         self.open = None;
     }
 
-    fn open_mut(&mut self) -> Result<&mut Open, SessionError> {
+    pub(crate) fn open_mut(&mut self) -> Result<&mut Open, SessionError> {
         match (&self.file, &mut self.open) {
             (_, Some(open)) => Ok(open),
             (Some(_), None) => Err(SessionError::Locked),
@@ -361,7 +368,7 @@ impl Session {
         }
     }
 
-    fn open_ref(&self) -> Result<&Open, SessionError> {
+    pub(crate) fn open_ref(&self) -> Result<&Open, SessionError> {
         match (&self.file, &self.open) {
             (_, Some(open)) => Ok(open),
             (Some(_), None) => Err(SessionError::Locked),
@@ -432,7 +439,7 @@ impl Session {
         Ok(out)
     }
 
-    fn entry_id(&self, id: &str) -> Result<EntryId, SessionError> {
+    pub(crate) fn entry_id(&self, id: &str) -> Result<EntryId, SessionError> {
         EntryId::parse(id).map_err(|e| SessionError::Vault(e.to_string()))
     }
 
@@ -461,7 +468,8 @@ impl Session {
     }
 
     /// The credential for a frame that passed the origin check; the fill is
-    /// written to the audit trail. The TOTP code is the one current at `now`.
+    /// written to the audit trail. The TOTP code is the one current at `now`;
+    /// an HOTP code is used up, its counter stored as a new version.
     pub fn credential(&mut self, grant: &FillGrant, now: u64) -> Result<Credential, SessionError> {
         let id = self.entry_id(grant.entry())?;
         let mut rng = rng::fresh().map_err(SessionError::Random)?;
@@ -476,14 +484,13 @@ impl Session {
             .secrets(&id, Access::Fill, now, &mut rng)
             .map_err(|e| SessionError::Vault(e.to_string()))?;
         let otp = match &secrets.totp {
-            Some(uri) => {
-                let uri =
-                    OtpUri::parse(uri.expose()).map_err(|e| SessionError::Vault(e.to_string()))?;
-                let code = uri
-                    .code_at(now)
-                    .map_err(|e| SessionError::Vault(e.to_string()))?;
-                Some(code.digits)
-            }
+            Some(uri) => Some(crate::otp::fill_code(
+                &mut open.vault,
+                &id,
+                uri,
+                now,
+                &mut rng,
+            )?),
             None => None,
         };
         let password = Zeroizing::new(secrets.password.expose().to_owned());

@@ -11,14 +11,20 @@ use std::collections::HashMap;
 use latchkey_core::DeviceSealedMember;
 
 use crate::fill::{FillGate, FillTrigger};
-use crate::host::{Answer, HostError, HostLink, Identity, Job, Step};
+use crate::host::{HostError, HostLink, Identity};
 use crate::message::{Reply, Request, VaultState};
+use crate::offer::Offers;
 use crate::rng;
 use crate::sender::{PageFrame, Sender, SenderKind};
 use crate::session::Session;
 
+mod host_jobs;
+
 /// The vault locks after this long without use (15 minutes).
 pub const IDLE_LOCK_MS: f64 = 15.0 * 60.0 * 1000.0;
+
+/// The shortest idle limit the test knob may set (see `set_idle_limit`).
+pub const MIN_IDLE_LOCK_MS: f64 = 1000.0;
 
 /// What `storage.session` should hold now.
 pub enum SessionChange {
@@ -37,6 +43,8 @@ pub struct Worker {
     session: Session,
     gate: FillGate,
     last_use_ms: f64,
+    idle_limit_ms: f64,
+    offers: Offers,
     session_change: Option<SessionChange>,
     host: HostLink,
     identity: Option<Identity>,
@@ -72,6 +80,8 @@ impl Worker {
             session: Session::default(),
             gate: FillGate::default(),
             last_use_ms: 0.0,
+            idle_limit_ms: IDLE_LOCK_MS,
+            offers: Offers::default(),
             session_change: None,
             host: HostLink::default(),
             identity: None,
@@ -85,12 +95,22 @@ impl Worker {
         &mut self.session
     }
 
-    /// Picks up an unlocked session kept in `storage.session` across a restart.
-    pub fn resume(&mut self, sealed: &str, key: [u8; 32], now_ms: f64) -> Result<(), String> {
+    /// Picks up an unlocked session kept in `storage.session` across a
+    /// restart. `last_use_ms` is when it was last used before the restart
+    /// (so a restart does not restart the idle clock); past the idle limit
+    /// it locks at once.
+    pub fn resume(
+        &mut self,
+        sealed: &str,
+        key: [u8; 32],
+        last_use_ms: f64,
+        now_ms: f64,
+    ) -> Result<(), String> {
         self.session
             .resume(sealed, key)
             .map_err(|e| e.to_string())?;
-        self.last_use_ms = now_ms;
+        self.last_use_ms = last_use_ms.min(now_ms);
+        self.lock_if_idle(now_ms);
         Ok(())
     }
 
@@ -99,6 +119,43 @@ impl Worker {
         let changes = self.session.take_changes();
         self.sync_due |= changes.is_some();
         changes
+    }
+
+    /// When the vault was last used, to keep in `storage.session`.
+    pub fn last_use_ms(&self) -> f64 {
+        self.last_use_ms
+    }
+
+    /// When the vault locks if it is not used before (unlocked only).
+    pub fn idle_deadline_ms(&self) -> Option<f64> {
+        let unlocked = self.session.state() == VaultState::Unlocked;
+        unlocked.then_some(self.last_use_ms + self.idle_limit_ms)
+    }
+
+    /// The test knob: a shorter idle limit. It can only shorten the
+    /// default (never lengthen it), and is read from `storage.session`,
+    /// which web pages and, by default, content scripts cannot reach.
+    pub fn set_idle_limit(&mut self, limit_ms: f64) {
+        self.idle_limit_ms = if limit_ms.is_finite() {
+            limit_ms.clamp(MIN_IDLE_LOCK_MS, IDLE_LOCK_MS)
+        } else {
+            IDLE_LOCK_MS
+        };
+    }
+
+    /// Badge changes for the toolbar button, once each: (tab, text).
+    pub fn take_badges(&mut self) -> Vec<(i64, String)> {
+        self.offers.take_badges()
+    }
+
+    /// The badge text a tab should show (after the browser reset it).
+    pub fn badge(&self, tab_id: i64) -> &'static str {
+        self.offers.badge(tab_id)
+    }
+
+    /// A tab closed: its offer goes.
+    pub fn tab_closed(&mut self, tab_id: i64) {
+        self.offers.drop_tab(tab_id);
     }
 
     /// Takes the pairing `storage.local` held.
@@ -116,16 +173,18 @@ impl Worker {
         self.session_change.take()
     }
 
-    /// Locks if the vault was not used for `IDLE_LOCK_MS`; called on every event.
+    /// Locks if the vault was not used for the idle limit; called on every
+    /// event and by the timer.
     pub fn lock_if_idle(&mut self, now_ms: f64) {
         let unlocked = self.session.state() == VaultState::Unlocked;
-        if unlocked && now_ms - self.last_use_ms > IDLE_LOCK_MS {
+        if unlocked && now_ms - self.last_use_ms >= self.idle_limit_ms {
             self.lock();
         }
     }
 
     fn lock(&mut self) {
         self.session.lock();
+        self.offers.drop_all();
         self.gate = FillGate::default();
         self.session_change = Some(SessionChange::Locked);
     }
@@ -141,6 +200,7 @@ impl Worker {
             Ok(kind) => kind,
             Err(e) => return refused(&e.to_string()),
         };
+        let tab_url = sender.tab.as_ref().and_then(|t| t.url.clone());
         let request: Request = match serde_json::from_str(request) {
             Ok(request) => request,
             Err(e) => return error(&format!("the message is not one latchkey knows: {e}")),
@@ -149,6 +209,10 @@ impl Worker {
         match (kind, request) {
             (SenderKind::ContentScript(frame), Request::FillClaim { request_id }) => {
                 self.claim(&request_id, &frame, now_ms)
+            }
+            (SenderKind::ContentScript(frame), Request::LoginSubmitted { username, password }) => {
+                let password = Zeroizing::new(password);
+                self.login_submitted(&frame, tab_url.as_deref(), username, password, now_ms)
             }
             (SenderKind::ExtensionPage, request) if request.from_extension_page_only() => {
                 self.last_use_ms = now_ms;
@@ -181,7 +245,7 @@ impl Worker {
             Request::QuickUnlock => return self.quick_unlock(),
             Request::OpenFromHost => {
                 return self
-                    .session_job(Job::ReadMember, Purpose::AdoptMember)
+                    .session_job(crate::host::Job::ReadMember, Purpose::AdoptMember)
                     .unwrap_or_else(|e| error(&e.to_string()));
             }
             Request::CreateVault { name, passphrase } => {
@@ -219,7 +283,43 @@ impl Worker {
             Request::Fill { entry, tab_id } => {
                 return self.begin_fill(FillTrigger::Popup, tab_id, &entry, now_ms);
             }
-            Request::FillClaim { .. } => return refused("a fill claim comes from a page"),
+            Request::Code { entry } => self.session.code(&entry, now).map(code_reply),
+            Request::NextCode { entry } => self.session.next_code(&entry, now).map(code_reply),
+            Request::Generate { policy } => {
+                return match crate::generate::generate(&policy) {
+                    Ok((password, bits)) => Reply::Generated {
+                        password: password.to_string(),
+                        bits,
+                    },
+                    Err(e) => error(&e.to_string()),
+                };
+            }
+            Request::Edit { entry, changes } => self
+                .session
+                .edit(&entry, changes, now)
+                .map(|()| Reply::Done),
+            Request::History { entry } => self
+                .session
+                .history(&entry)
+                .map(|versions| Reply::History { versions }),
+            Request::Rollback { entry, version } => self
+                .session
+                .rollback(&entry, version, now)
+                .map(|()| Reply::Done),
+            Request::Offer { tab_id } => Ok(Reply::Offer {
+                offer: self.offers.view(tab_id),
+            }),
+            Request::SaveOffer { tab_id } => self
+                .offers
+                .accept(tab_id, &mut self.session, now)
+                .map(|_| Reply::Done),
+            Request::DismissOffer { tab_id } => {
+                self.offers.drop_tab(tab_id);
+                Ok(Reply::Done)
+            }
+            Request::FillClaim { .. } | Request::LoginSubmitted { .. } => {
+                return refused("this message comes from a page");
+            }
         };
         result.unwrap_or_else(|e| error(&e.to_string()))
     }
@@ -279,6 +379,28 @@ impl Worker {
         }
     }
 
+    /// A login form was submitted in `frame`: keep an offer if the login is
+    /// new or changed. The page learns nothing of the verdict.
+    fn login_submitted(
+        &mut self,
+        frame: &PageFrame,
+        tab_url: Option<&str>,
+        username: String,
+        password: Zeroizing<String>,
+        now_ms: f64,
+    ) -> Reply {
+        let now = (now_ms / 1000.0) as u64;
+        let verdict =
+            crate::offer::submitted(&mut self.session, frame, tab_url, &username, &password, now);
+        match verdict {
+            Ok(verdict) => {
+                self.offers.keep(frame, username, password, verdict);
+                Reply::Done
+            }
+            Err(e) => refused(&e.to_string()),
+        }
+    }
+
     fn claim(&mut self, request_id: &str, frame: &PageFrame, now_ms: f64) -> Reply {
         let Some(entry) = self.gate.entry_of(request_id).map(str::to_owned) else {
             return refused("no fill was asked for");
@@ -303,246 +425,12 @@ impl Worker {
     }
 }
 
-/// The native host's jobs: each starts here and ends in `host_done`.
-impl Worker {
-    fn host_status(&mut self) -> Reply {
-        let member = self.session.member_id();
-        match self.session_job(Job::Status { member }, Purpose::Status) {
-            Ok(reply) => reply,
-            Err(HostError::NotPaired) => {
-                let (job, step) = self.host.probe();
-                self.started(job, step, Purpose::Status)
-            }
-            Err(e) => error(&e.to_string()),
-        }
-    }
-
-    fn pair(&mut self, code: &str) -> Reply {
-        match self.host.pair(code) {
-            Ok((job, step)) => self.started(job, step, Purpose::Other),
-            Err(e) => error(&e.to_string()),
-        }
-    }
-
-    fn started(&mut self, job: u32, step: Step, purpose: Purpose) -> Reply {
-        // Purposes of jobs the link dropped (too many in flight) go with them.
-        self.purposes.retain(|j, _| self.host.is_current(*j));
-        self.purposes.insert(job, purpose);
-        step_reply(job, step)
-    }
-
-    fn quick_unlock_on(&mut self) -> Reply {
-        let (Some(member), Ok((sealed, key))) =
-            (self.session.member_id(), self.session.prepare_quick())
-        else {
-            return error("unlock the vault with your passphrase first");
-        };
-        let purpose = Purpose::QuickOn(Box::new(sealed));
-        self.session_job(Job::StoreKey { member, key }, purpose)
-            .unwrap_or_else(|e| error(&e.to_string()))
-    }
-
-    fn quick_unlock_off(&mut self) -> Reply {
-        let Some(member) = self.session.member_id() else {
-            return error("there is no vault yet");
-        };
-        // The sealed copy is useless without the key; it goes first, whatever the host says.
-        self.session.forget_quick();
-        self.session_job(Job::DeleteKey { member }, Purpose::Other)
-            .unwrap_or_else(|e| error(&e.to_string()))
-    }
-
-    fn quick_unlock(&mut self) -> Reply {
-        let Some(member) = self.session.member_id() else {
-            return error("there is no vault yet");
-        };
-        if !self.session.has_quick() {
-            return error(&crate::session::SessionError::NoQuick.to_string());
-        }
-        self.session_job(Job::LoadKey { member }, Purpose::Other)
-            .unwrap_or_else(|e| error(&e.to_string()))
-    }
-
-    /// A job that brings the open vault and the host's vault file together,
-    /// when the vault changed since the last one and this browser is paired.
-    pub fn sync_job(&mut self) -> Option<Reply> {
-        let due = self.sync_due && self.identity.is_some();
-        if !due || self.session.state() != VaultState::Unlocked {
-            return None;
-        }
-        self.sync_due = false;
-        self.session_job(Job::ReadVault, Purpose::Sync).ok()
-    }
-
-    fn session_job(&mut self, job: Job, purpose: Purpose) -> Result<Reply, HostError> {
-        let identity = self
-            .identity
-            .as_ref()
-            .ok_or(HostError::NotPaired)?
-            .duplicate()?;
-        let (job, step) = self.host.session(identity, job);
-        Ok(self.started(job, step, purpose))
-    }
-
-    /// A frame from the host's port for job `job`; `None` if that job was replaced.
-    pub fn host_receive(&mut self, job: u32, frame: &str, now_ms: f64) -> Option<Reply> {
-        let step = self.host.receive(job, frame, (now_ms / 1000.0) as u64)?;
-        Some(match step {
-            Step::Send(frames) => Reply::Host { job, send: frames },
-            Step::Done(result) => self.host_done(job, result, now_ms),
-        })
-    }
-
-    /// The host's port closed; `answered` says whether anything came on it first.
-    pub fn host_gone(
-        &mut self,
-        job: u32,
-        reason: &str,
-        answered: bool,
-        now_ms: f64,
-    ) -> Option<Reply> {
-        let e = self.host.gone(job, reason, answered)?;
-        Some(self.host_done(job, Err(e), now_ms))
-    }
-
-    fn host_done(&mut self, job: u32, result: Result<Answer, HostError>, now_ms: f64) -> Reply {
-        let purpose = self.purposes.remove(&job).unwrap_or(Purpose::Other);
-        let answer = match result {
-            Ok(answer) => answer,
-            Err(e) => return self.host_failed(e, &purpose),
-        };
-        match answer {
-            Answer::Installed { host_version } => Reply::HostState {
-                installed: true,
-                paired: false,
-                store: None,
-                quick_unlock: false,
-                host_version: Some(host_version),
-                message: HostError::NotPaired.to_string(),
-            },
-            Answer::Paired(identity) => {
-                self.identity_change = Some(Some(identity.to_json()));
-                self.identity = Some(*identity);
-                Reply::Done
-            }
-            Answer::Status {
-                host_version,
-                store,
-                store_message,
-                quick_unlock,
-            } => {
-                let usable = store == latchkey_core::channel::StoreState::Available;
-                Reply::HostState {
-                    installed: true,
-                    paired: true,
-                    store: Some(store_name(store).to_owned()),
-                    quick_unlock: quick_unlock.unwrap_or(false),
-                    host_version: Some(host_version),
-                    message: if usable { String::new() } else { store_message },
-                }
-            }
-            Answer::KeyStored(_) => match purpose {
-                Purpose::QuickOn(sealed) => {
-                    self.session.keep_quick(*sealed);
-                    Reply::Done
-                }
-                _ => error("quick unlock was not being turned on"),
-            },
-            Answer::Key(key) => match self.session.quick_unlock(&key) {
-                Ok(()) => {
-                    self.last_use_ms = now_ms;
-                    self.unlocked()
-                }
-                Err(e) => error(&e.to_string()),
-            },
-            Answer::KeyDeleted { .. } | Answer::VaultWritten => Reply::Done,
-            Answer::Member(member) => self.adopt_member(member),
-            Answer::Vault(vault) => match purpose {
-                Purpose::AdoptVault(member) => self.adopt(&member, vault),
-                Purpose::Sync => self.synced(vault),
-                _ => error("the host's vault was not asked for"),
-            },
-        }
-    }
-
-    fn adopt_member(&mut self, member: Option<String>) -> Reply {
-        let Some(member) = member else {
-            return error(
-                "the latchkey host keeps no member yet; create one with `latchkey \
-                 member-create`, or create a vault here instead",
-            );
-        };
-        self.session_job(Job::ReadVault, Purpose::AdoptVault(Zeroizing::new(member)))
-            .unwrap_or_else(|e| error(&e.to_string()))
-    }
-
-    fn adopt(&mut self, member: &str, vault: Option<String>) -> Reply {
-        let Some(vault) = vault else {
-            return error(
-                "the latchkey host keeps no vault yet; create one with `latchkey create`, or \
-                 create a vault here instead",
-            );
-        };
-        match self.session.adopt(member, &vault) {
-            Ok(()) => Reply::Done,
-            Err(e) => error(&e.to_string()),
-        }
-    }
-
-    /// The host's vault file arrived for a sync: merge it in, write back what it lacks.
-    fn synced(&mut self, vault: Option<String>) -> Reply {
-        // A host with no vault file, or another vault, is left alone: this copy
-        // is shared only with a host vault of the same id.
-        let Some(vault) = vault else {
-            return Reply::Done;
-        };
-        match self.session.merge_from(&vault) {
-            Ok(Some(merged)) => self
-                .session_job(Job::WriteVault { vault: merged }, Purpose::Other)
-                .unwrap_or_else(|e| error(&e.to_string())),
-            Ok(None) => Reply::Done,
-            Err(crate::session::SessionError::OtherVault) => Reply::Done,
-            Err(e) => error(&e.to_string()),
-        }
-    }
-
-    fn host_failed(&mut self, e: HostError, purpose: &Purpose) -> Reply {
-        if e.refused_as(latchkey_core::channel::ErrorCode::DeviceKeyNotFound) {
-            // The key is gone from the OS store: the sealed copy can never open again.
-            self.session.forget_quick();
-            return error(
-                "the OS secure store no longer holds this vault's device key; unlock with \
-                 your passphrase and turn quick unlock on again",
-            );
-        }
-        match e {
-            HostError::NotInstalled(_) if matches!(purpose, Purpose::Status) => Reply::HostState {
-                installed: false,
-                paired: self.identity.is_some(),
-                store: None,
-                quick_unlock: false,
-                host_version: None,
-                message: e.to_string(),
-            },
-            e => error(&e.to_string()),
-        }
-    }
-}
-
-fn store_name(state: latchkey_core::channel::StoreState) -> &'static str {
-    use latchkey_core::channel::StoreState;
-    match state {
-        StoreState::Available => "available",
-        StoreState::Locked => "locked",
-        StoreState::Missing => "missing",
-    }
-}
-
-fn step_reply(job: u32, step: Step) -> Reply {
-    match step {
-        Step::Send(send) => Reply::Host { job, send },
-        Step::Done(Err(e)) => error(&e.to_string()),
-        Step::Done(Ok(_)) => error("the host job ended before it began"),
+fn code_reply(view: crate::otp::CodeView) -> Reply {
+    Reply::Code {
+        kind: view.kind,
+        code: view.code.map(|c| c.to_string()),
+        seconds_left: view.seconds_left,
+        period: view.period,
     }
 }
 

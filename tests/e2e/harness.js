@@ -277,4 +277,16 @@ export async function quickUnlock(popup) {
   await waitVisible(popup, "#vault");
 }
 
+// Clicks the page's (or frame's) submit button and waits until the fixture
+// server has one more submission of this case.
+export async function submit(fixtures, target, kase, selector = "#submit") {
+  const before = fixtures.received(kase).length;
+  await (await target.waitForSelector(selector)).click();
+  const deadline = Date.now() + 10_000;
+  while (fixtures.received(kase).length === before) {
+    if (Date.now() > deadline) throw new Error(`the server got no ${kase} submission`);
+    await sleep(50);
+  }
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
