@@ -207,17 +207,26 @@ export async function addEntry(popup, entry) {
 // then brings the filled page back to the front (a background tab runs no
 // animation frames, which the driver's waits rely on).
 export async function clickFill(popup, title, page) {
-  const handle = await popup.waitForFunction(
-    (title) =>
-      [...document.querySelectorAll("#entries li")].find((li) =>
-        li.querySelector(".name").textContent.startsWith(title),
-      ),
-    {},
-    title,
-  );
   await popup.evaluate(() => (document.getElementById("status").textContent = ""));
-  const fill = await handle.asElement().$("button");
-  await fill.click();
+  // The popup redraws its list when it is shown again, which can replace
+  // the row between finding its button and clicking it: find it again then.
+  for (let attempt = 1; ; attempt++) {
+    const handle = await popup.waitForFunction(
+      (title) =>
+        [...document.querySelectorAll("#entries li")].find((li) =>
+          li.querySelector(".name").textContent.startsWith(title),
+        ),
+      {},
+      title,
+    );
+    try {
+      await (await handle.asElement().$("button")).click();
+      break;
+    } catch (e) {
+      if (attempt >= 5 || !/detached|not clickable/.test(e.message)) throw e;
+      await sleep(100);
+    }
+  }
   await popup.waitForFunction(() => /Filling/.test(document.getElementById("status").textContent));
   await page?.bringToFront();
 }
