@@ -24,6 +24,8 @@ mod tests;
 #[cfg(test)]
 mod tests_entry;
 #[cfg(test)]
+mod tests_host;
+#[cfg(test)]
 mod tests_offer;
 
 use wasm_bindgen::prelude::*;
