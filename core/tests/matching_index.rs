@@ -61,7 +61,11 @@ fn most_specific_first_and_each_key_once() {
 #[test]
 fn regex_urls_are_tried_on_every_page() {
     let index = SavedUrlIndex::build([
-        (1, r"^https://[a-z]+\.example\.(com|net)/", MatchMode::Regex),
+        (
+            1,
+            r"https://[a-z]+\.example\.(com|net)/.*",
+            MatchMode::Regex,
+        ),
         (2, "example.com", MatchMode::BaseDomain),
     ]);
 

@@ -133,14 +133,18 @@ function senderOf(sender) {
   });
 }
 
-// Offers a pending fill to every frame of the tab; the frames with a login
-// form claim it with a message of their own.
+// Offers a pending fill to the tab's frames; a frame with a login form
+// claims it with a message of its own, so the worker reads its URL from the
+// browser.
 async function carryOut(worker, reply) {
   // A host job may lead to the next one (read the member, then the vault).
   while (reply.type === "host") reply = await talkToHost(worker, reply);
   if (reply.type !== "fill_offer") return reply;
+  // The top frame first; only if it has no login form, the frames below it
+  // (the worker fills one of them only if it is of the page's origin).
   const offer = { type: "fill_offer", request_id: reply.request_id };
-  await api.tabs.sendMessage(reply.tab_id, offer).catch(() => {});
+  const top = await api.tabs.sendMessage(reply.tab_id, offer, { frameId: 0 }).catch(() => null);
+  if (!top?.has_form) await api.tabs.sendMessage(reply.tab_id, offer).catch(() => {});
   return { type: "fill_started" };
 }
 

@@ -58,21 +58,29 @@
 
   // --- visibility -------------------------------------------------------
 
+  // Each check runs in the element's own document and window, so the same
+  // test can be applied to this frame's <iframe> element in its parent.
+  function viewOf(el) {
+    return el.ownerDocument.defaultView;
+  }
+
   function effectiveOpacity(el) {
+    const view = viewOf(el);
     let opacity = 1;
     for (let node = el; node; ) {
-      if (node instanceof Element) {
-        opacity *= parseFloat(getComputedStyle(node).opacity || "1");
+      if (node instanceof view.Element) {
+        opacity *= parseFloat(view.getComputedStyle(node).opacity || "1");
       }
-      node = node.parentNode instanceof ShadowRoot ? node.parentNode.host : node.parentNode;
+      node = node.parentNode instanceof view.ShadowRoot ? node.parentNode.host : node.parentNode;
     }
     return opacity;
   }
 
   function contains(outer, inner) {
+    const view = viewOf(inner);
     for (let node = inner; node; ) {
       if (node === outer) return true;
-      node = node.parentNode instanceof ShadowRoot ? node.parentNode.host : node.parentNode;
+      node = node.parentNode instanceof view.ShadowRoot ? node.parentNode.host : node.parentNode;
     }
     return false;
   }
@@ -80,9 +88,10 @@
   // Elements that let clicks through (pointer-events: none) are invisible to
   // hit testing, so an overlay of that kind is looked for separately.
   function clickThroughCover(el, x, y) {
-    for (const other of document.querySelectorAll("body *")) {
+    const view = viewOf(el);
+    for (const other of el.ownerDocument.querySelectorAll("body *")) {
       if (contains(other, el) || contains(el, other)) continue;
-      const style = getComputedStyle(other);
+      const style = view.getComputedStyle(other);
       if (style.pointerEvents !== "none" || style.visibility !== "visible") continue;
       if (style.position !== "fixed" && style.position !== "absolute") continue;
       if (parseFloat(style.opacity) < MIN_OPACITY) continue;
@@ -98,7 +107,8 @@
   // big enough, on screen, and the topmost element at its centre.
   function isVisible(el) {
     if (!el.isConnected || el.disabled || el.readOnly || el.type === "hidden") return false;
-    const style = getComputedStyle(el);
+    const view = viewOf(el);
+    const style = view.getComputedStyle(el);
     if (style.display === "none" || style.visibility !== "visible") return false;
     if (effectiveOpacity(el) < MIN_OPACITY) return false;
 
@@ -106,12 +116,29 @@
     if (r.width < MIN_SIZE || r.height < MIN_SIZE) return false;
     const x = r.left + r.width / 2;
     const y = r.top + r.height / 2;
-    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return false;
+    if (x < 0 || y < 0 || x >= view.innerWidth || y >= view.innerHeight) return false;
 
     const root = el.getRootNode();
-    const top = (root.elementFromPoint ? root : document).elementFromPoint(x, y);
+    const top = (root.elementFromPoint ? root : el.ownerDocument).elementFromPoint(x, y);
     if (!top || !(top === el || contains(el, top))) return false;
     return clickThroughCover(el, x, y) === null;
+  }
+
+  // A frame is only as visible as the <iframe> that shows it: each frame
+  // element up to the top must pass the same test in its parent's document.
+  // A parent of another origin cannot be read, and such a frame is never
+  // filled anyway (the worker fills only frames of the page's origin).
+  function frameVisible() {
+    for (let w = window; w !== w.parent; w = w.parent) {
+      let element = null;
+      try {
+        element = w.frameElement;
+      } catch {
+        return false;
+      }
+      if (!element || !isVisible(element)) return false;
+    }
+    return true;
   }
 
   // --- the form to fill -------------------------------------------------
@@ -120,6 +147,7 @@
   // username field before it (or alone, for identifier-first pages) and the
   // one-time-code inputs.
   function loginFields() {
+    if (!frameVisible()) return null;
     const inputs = allInputs().filter(isVisible);
     const passwords = inputs.filter(isPassword);
     const password =
@@ -232,10 +260,24 @@
   // A fill offer comes only from our own service worker (no tab in the
   // sender); this frame claims it only if it has a visible login form, and
   // the credential comes back as the answer to that claim, to this document.
-  api.runtime.onMessage.addListener((message, sender) => {
+  // An offer is answered once per document: the top frame is asked first and
+  // says whether it has a login form; without one it declines (so the worker
+  // learns the page's origin) and keeps watching for a form fading in.
+  const answered = new Set();
+  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (sender.id !== api.runtime.id || sender.tab) return;
     if (message?.type !== "fill_offer" || typeof message.request_id !== "string") return;
-    claim(message.request_id);
+    const requestId = message.request_id;
+    if (answered.has(requestId)) return;
+    answered.add(requestId);
+    const hasForm = loginFields() !== null;
+    const declined =
+      hasForm || window !== window.top
+        ? Promise.resolve()
+        : api.runtime.sendMessage({ type: "fill_decline", request_id: requestId }).catch(() => {});
+    declined.then(() => sendResponse({ has_form: hasForm }));
+    claim(requestId);
+    return true;
   });
 
   async function claim(requestId) {

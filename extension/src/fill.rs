@@ -7,6 +7,13 @@
 //! the credential is handed out, and the answer goes back to that one document
 //! only. A `FillGrant` can only be made here, and the session hands out a
 //! credential only against a grant.
+//!
+//! One user action fills one frame. The top frame is asked first; a frame
+//! below it is filled only when the top frame has no login form (it says so
+//! with a decline, from which the gate learns the page's origin) and only when
+//! it is of that same origin: a frame of another origin, even on the same
+//! host, is another party, and cannot be seen by the page's own visibility
+//! checks either.
 
 use latchkey_core::SavedUrl;
 use latchkey_core::matching::{self, PageUrl};
@@ -44,7 +51,10 @@ struct FillRequest {
     tab_id: i64,
     entry: String,
     expires_at_ms: f64,
-    served: Vec<i64>,
+    /// The top frame's origin, once it declined (it had no login form).
+    top_origin: Option<String>,
+    /// A frame was filled: the request is spent.
+    spent: bool,
 }
 
 /// Proof that a frame passed the origin check for one entry, just now.
@@ -74,8 +84,13 @@ pub enum FillError {
     OtherTab,
     #[error("the fill request expired; ask again")]
     Expired,
-    #[error("this frame was already filled for this request")]
+    #[error("this fill was already given to a frame; one action fills one form")]
     AlreadyFilled,
+    #[error(
+        "a frame of another origin than its page is never filled (the page's own frame \
+         must have no login form, and this frame must be of the page's origin)"
+    )]
+    OtherOriginFrame,
     /// The frame's own URL is not one the entry is saved for (with the reason).
     #[error("{0}")]
     OtherSite(String),
@@ -97,7 +112,8 @@ impl FillGate {
             tab_id,
             entry: entry.to_owned(),
             expires_at_ms: now_ms + FILL_WINDOW_MS,
-            served: Vec::new(),
+            top_origin: None,
+            spent: false,
         });
         request_id
     }
@@ -130,17 +146,43 @@ impl FillGate {
         if request.tab_id != frame.tab_id {
             return Err(FillError::OtherTab);
         }
-        if request.served.contains(&frame.frame_id) {
+        if request.spent {
             return Err(FillError::AlreadyFilled);
+        }
+        let origin = frame.url.origin().ascii_serialization();
+        if !frame.is_top() && request.top_origin.as_deref() != Some(origin.as_str()) {
+            return Err(FillError::OtherOriginFrame);
         }
 
         check_site(&frame.url, saved_urls)?;
 
-        request.served.push(frame.frame_id);
+        request.spent = true;
         Ok(FillGrant {
             entry: request.entry.clone(),
-            origin: frame.url.origin().ascii_serialization(),
+            origin,
         })
+    }
+
+    /// The top frame has no login form for this request: its origin (the
+    /// browser's, from the sender) is what a frame below must share to be filled.
+    pub fn decline(
+        &mut self,
+        request_id: &str,
+        frame: &PageFrame,
+        now_ms: f64,
+    ) -> Result<(), FillError> {
+        let request = self
+            .pending
+            .iter_mut()
+            .find(|r| r.id == request_id && r.expires_at_ms > now_ms)
+            .ok_or(FillError::NotRequested)?;
+        if request.tab_id != frame.tab_id {
+            return Err(FillError::OtherTab);
+        }
+        if frame.is_top() {
+            request.top_origin = Some(frame.url.origin().ascii_serialization());
+        }
+        Ok(())
     }
 }
 
@@ -226,9 +268,54 @@ mod tests {
         assert_eq!(late.unwrap_err(), FillError::Expired);
 
         let id = gate.begin(5, "e1", "r2".into(), 0.0);
-        let cross = frame(5, 3, "http://localhost:8080/");
-        let refused = gate.claim(&id, &cross, &saved(), 1.0).unwrap_err();
+        let other_site = frame(5, 0, "http://localhost:8080/");
+        let refused = gate.claim(&id, &other_site, &saved(), 1.0).unwrap_err();
         assert!(matches!(refused, FillError::OtherSite(_)), "{refused}");
+    }
+
+    #[test]
+    fn a_frame_below_is_filled_only_after_the_top_declined_and_only_of_its_origin() {
+        let mut gate = FillGate::default();
+        let id = gate.begin(5, "e1", "r1".into(), 0.0);
+        let inner = frame(5, 3, "http://127.0.0.1:8080/inner");
+
+        // Before the top frame said it has no form, no frame below gets anything.
+        let early = gate.claim(&id, &inner, &saved(), 1.0).unwrap_err();
+        assert_eq!(early, FillError::OtherOriginFrame);
+
+        // A decline from a frame below teaches the gate nothing.
+        gate.decline(&id, &inner, 1.0).unwrap();
+        let still = gate.claim(&id, &inner, &saved(), 1.0).unwrap_err();
+        assert_eq!(still, FillError::OtherOriginFrame);
+
+        gate.decline(&id, &frame(5, 0, "http://127.0.0.1:8080/page"), 2.0)
+            .unwrap();
+        // Same address, another port: another origin, refused whatever the entry says.
+        let other_port = frame(5, 4, "http://127.0.0.1:9090/login");
+        let wide = vec![SavedUrl {
+            url: "http://127.0.0.1:9090/".into(),
+            mode: MatchMode::Host,
+        }];
+        let refused = gate.claim(&id, &other_port, &wide, 3.0).unwrap_err();
+        assert_eq!(refused, FillError::OtherOriginFrame);
+
+        let grant = gate.claim(&id, &inner, &saved(), 4.0).unwrap();
+        assert_eq!(grant.origin(), "http://127.0.0.1:8080");
+
+        // One action, one form: a second frame of the same origin gets nothing.
+        let second = frame(5, 6, "http://127.0.0.1:8080/other");
+        let spent = gate.claim(&id, &second, &saved(), 5.0).unwrap_err();
+        assert_eq!(spent, FillError::AlreadyFilled);
+        let top = gate.claim(&id, &frame(5, 0, "http://127.0.0.1:8080/"), &saved(), 5.0);
+        assert_eq!(top.unwrap_err(), FillError::AlreadyFilled);
+
+        // A decline for another tab or an unknown request is refused.
+        let other_tab = frame(7, 0, "http://127.0.0.1:8080/");
+        assert_eq!(gate.decline(&id, &other_tab, 6.0), Err(FillError::OtherTab));
+        assert_eq!(
+            gate.decline("nope", &other_tab, 6.0),
+            Err(FillError::NotRequested)
+        );
     }
 
     #[test]

@@ -79,6 +79,9 @@ pub enum Request {
     // From content scripts.
     /// A frame answering a fill offer: it has a login form and wants the credential.
     FillClaim { request_id: String },
+    /// The top frame answering a fill offer: it has no login form (so a frame
+    /// of its origin below it may be offered the fill).
+    FillDecline { request_id: String },
     /// A login form of the frame was submitted with these values.
     LoginSubmitted { username: String, password: String },
 }
@@ -88,7 +91,9 @@ impl Request {
     pub fn from_extension_page_only(&self) -> bool {
         !matches!(
             self,
-            Request::FillClaim { .. } | Request::LoginSubmitted { .. }
+            Request::FillClaim { .. }
+                | Request::FillDecline { .. }
+                | Request::LoginSubmitted { .. }
         )
     }
 
@@ -112,6 +117,7 @@ impl Request {
             Request::QuickUnlock => "quick_unlock",
             Request::OpenFromHost => "open_from_host",
             Request::FillClaim { .. } => "fill_claim",
+            Request::FillDecline { .. } => "fill_decline",
             Request::Code { .. } => "code",
             Request::NextCode { .. } => "next_code",
             Request::Generate { .. } => "generate",

@@ -31,6 +31,13 @@ pub struct Sender {
     pub document_id: Option<String>,
 }
 
+impl PageFrame {
+    /// The tab's top-level document (the browser numbers it 0).
+    pub fn is_top(&self) -> bool {
+        self.frame_id == 0
+    }
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct SenderTab {
     pub id: i64,

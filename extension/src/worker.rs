@@ -210,6 +210,12 @@ impl Worker {
             (SenderKind::ContentScript(frame), Request::FillClaim { request_id }) => {
                 self.claim(&request_id, &frame, now_ms)
             }
+            (SenderKind::ContentScript(frame), Request::FillDecline { request_id }) => {
+                match self.gate.decline(&request_id, &frame, now_ms) {
+                    Ok(()) => Reply::Done,
+                    Err(e) => refused(&e.to_string()),
+                }
+            }
             (SenderKind::ContentScript(frame), Request::LoginSubmitted { username, password }) => {
                 let password = Zeroizing::new(password);
                 self.login_submitted(&frame, tab_url.as_deref(), username, password, now_ms)
@@ -317,7 +323,9 @@ impl Worker {
                 self.offers.drop_tab(tab_id);
                 Ok(Reply::Done)
             }
-            Request::FillClaim { .. } | Request::LoginSubmitted { .. } => {
+            Request::FillClaim { .. }
+            | Request::FillDecline { .. }
+            | Request::LoginSubmitted { .. } => {
                 return refused("this message comes from a page");
             }
         };

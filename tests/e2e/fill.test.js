@@ -116,6 +116,40 @@ for (const kind of h.BROWSERS) {
       await page.close();
     });
 
+    test("a frame of the same address on another port is not filled", async () => {
+      const page = await h.fillPage(session, `${A}/frame-port.html`, "Fixture A");
+      const frame = await (await page.waitForSelector("#login")).contentFrame();
+      await h.sleep(REFUSAL_WAIT_MS);
+      await h.submit(fixtures, frame, "frame-port");
+      assert.deepEqual(fixtures.received("frame-port"), [{ username: "", password: "" }]);
+      await page.close();
+    });
+
+    test("one fill fills one form: the page's own, not a framed one beside it", async () => {
+      const page = await h.fillPage(session, `${A}/frame-and-form.html`, "Fixture A");
+      await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
+      const frame = await (await page.waitForSelector("#login")).contentFrame();
+      await h.sleep(REFUSAL_WAIT_MS);
+      await h.submit(fixtures, frame, "both-frame");
+      assert.deepEqual(fixtures.received("both-frame"), [{ username: "", password: "" }]);
+      await h.submit(fixtures, page, "both-top");
+      assert.deepEqual(fixtures.received("both-top"), [ALICE]);
+      await page.close();
+    });
+
+    test("same-origin frames the page fades out or clips to a pixel get nothing", async () => {
+      const page = await h.fillPage(session, `${A}/frame-hidden.html`, "Fixture A");
+      await h.sleep(REFUSAL_WAIT_MS);
+      for (const [id, kase] of [["#faded", "hidden-faded"], ["#clipped", "hidden-clipped"]]) {
+        const frame = await (await page.waitForSelector(id)).contentFrame();
+        const fields = await frame.evaluate(() =>
+          [...document.querySelectorAll("input")].map((i) => i.value),
+        );
+        assert.deepEqual(fields, ["", ""], kase);
+      }
+      await page.close();
+    });
+
     test("http page is not filled from an https entry", async () => {
       const page = await h.fillPage(session, `${C}/downgrade.html`, "Secure C");
       await h.sleep(REFUSAL_WAIT_MS);

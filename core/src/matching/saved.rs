@@ -156,19 +156,28 @@ impl WebTarget {
             (a, b) => a == b,
         };
 
-        if same {
-            Ok(MatchReason::SameBaseDomain { domain: saved })
-        } else {
-            Err(NoMatch::DifferentSite {
+        if !same {
+            return Err(NoMatch::DifferentSite {
                 page: on_page,
                 saved,
-            })
+            });
         }
+        // Another port is another origin, and on an address or `localhost`
+        // often another program: the router's page and whatever listens on
+        // :8080 beside it share no login.
+        self.same_port(page)?;
+        Ok(MatchReason::SameBaseDomain { domain: saved })
     }
 
     fn check_host(&self, page: &PageUrl) -> Result<MatchReason, NoMatch> {
         self.same_host(page)?;
+        self.same_port(page)?;
+        Ok(MatchReason::SameHost {
+            host: self.site.host(),
+        })
+    }
 
+    fn same_port(&self, page: &PageUrl) -> Result<(), NoMatch> {
         // No port saved means the scheme's default port, on whichever of
         // http or https the page uses (so an http login still fills after
         // the site moves to https).
@@ -179,9 +188,7 @@ impl WebTarget {
                 saved: wanted,
             });
         }
-        Ok(MatchReason::SameHost {
-            host: self.site.host(),
-        })
+        Ok(())
     }
 
     fn same_host(&self, page: &PageUrl) -> Result<(), NoMatch> {
@@ -216,8 +223,11 @@ fn with_scheme(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A saved pattern must match the whole page URL: found anywhere in it, a
+/// pattern for `https://intranet\.example/` would also match
+/// `https://evil.example/?https://intranet.example/`.
 fn compile(pattern: &str) -> Result<Regex, NoMatch> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&format!("^(?:{pattern})$"))
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| NoMatch::Unusable {
