@@ -88,7 +88,8 @@ let drawn = "";
 
 async function list() {
   const tab = await targetTab();
-  const { entries } = await send({ type: "list", site: tab?.url ?? null, query: $("search").value });
+  const query = $("search").value;
+  const { entries } = await send({ type: "list", site: tab?.url ?? null, query });
   const key = JSON.stringify(entries);
   if (key === drawn) return;
   drawn = key;

@@ -43,12 +43,13 @@ async function back(popup) {
 
 const text = (page, selector) => page.$eval(selector, (el) => el.textContent);
 
-async function fillAndSubmit(session, fixtures, url, title, kase) {
-  const page = await h.fillPage(session, url, title);
-  await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-  await h.submit(fixtures, page, kase);
-  await page.close();
-  return fixtures.received(kase).at(-1);
+// storage.session as the popup page sees it: `call` is get, set or remove.
+function sessionArea(popup, call, arg) {
+  return popup.evaluate(
+    (call, arg) => (globalThis.browser ?? globalThis.chrome).storage.session[call](arg),
+    call,
+    arg,
+  );
 }
 
 // The badge text of the tab the popup acts on, read in the popup page.
@@ -56,7 +57,8 @@ function badgeOfTarget(popup) {
   return popup.evaluate(async () => {
     const api = globalThis.browser ?? globalThis.chrome;
     const self = await api.tabs.getCurrent();
-    const others = (await api.tabs.query({ windowId: self.windowId })).filter((t) => t.id !== self.id);
+    const tabs = await api.tabs.query({ windowId: self.windowId });
+    const others = tabs.filter((t) => t.id !== self.id);
     others.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
     return api.action.getBadgeText({ tabId: others[0].id });
   });
@@ -87,6 +89,15 @@ for (const kind of h.BROWSERS) {
       });
     });
 
+    // Fills the entry into the plain fixture, submits, and returns what the server got.
+    async function fillPlain(title) {
+      const page = await h.fillPage(session, `${A}/plain.html`, title);
+      await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
+      await h.submit(fixtures, page, "plain");
+      await page.close();
+      return fixtures.received("plain").at(-1);
+    }
+
     after(async () => {
       await session?.close();
       await fixtures?.close();
@@ -95,7 +106,9 @@ for (const kind of h.BROWSERS) {
     test("TOTP: the code shown is RFC 6238's, with the seconds left", async () => {
       const popup = await h.openPopup(session);
       await openEntry(popup, "Codes A");
-      await popup.waitForFunction(() => /^\d{6}$/.test(document.getElementById("otp-code").textContent));
+      await popup.waitForFunction(() =>
+        /^\d{6}$/.test(document.getElementById("otp-code").textContent),
+      );
       const now = Date.now() / 1000;
       const code = await text(popup, "#otp-code");
       const left = Number((await text(popup, "#otp-left")).match(/^(\d+) s left$/)[1]);
@@ -120,7 +133,9 @@ for (const kind of h.BROWSERS) {
       await back(popup);
 
       const page = await h.fillPage(session, `${A}/otp.html`, "Counter A");
-      await page.waitForFunction(() => [...document.querySelectorAll(".otp input")].every((i) => i.value));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll(".otp input")].every((i) => i.value),
+      );
       await h.submit(fixtures, page, "otp");
       assert.equal(fixtures.received("otp").at(-1).code, HOTP_CODES[2]);
       await page.close();
@@ -141,9 +156,13 @@ for (const kind of h.BROWSERS) {
       await popup.click("#gen-alike");
       for (let i = 0; i < 5; i++) {
         await popup.click("#gen-make");
-        await popup.waitForFunction(() => document.getElementById("gen-output").textContent.length === 31);
+        await popup.waitForFunction(
+          () => document.getElementById("gen-output").textContent.length === 31,
+        );
         const made = await text(popup, "#gen-output");
-        const allowed = [..."abcdefghijklmnopqrstuvwxyz0123456789"].filter((c) => !LOOK_ALIKES.includes(c));
+        const allowed = [..."abcdefghijklmnopqrstuvwxyz0123456789"].filter(
+          (c) => !LOOK_ALIKES.includes(c),
+        );
         assert.ok([...made].every((c) => allowed.includes(c)), made);
         assert.ok(/[a-z]/.test(made) && /[0-9]/.test(made), made);
         await popup.evaluate(() => (document.getElementById("gen-output").textContent = ""));
@@ -155,7 +174,9 @@ for (const kind of h.BROWSERS) {
       await popup.$eval("#gen-separator", (el) => (el.value = ""));
       await popup.type("#gen-separator", "_");
       await popup.click("#gen-make");
-      await popup.waitForFunction(() => document.getElementById("gen-output").textContent.includes("_"));
+      await popup.waitForFunction(() =>
+        document.getElementById("gen-output").textContent.includes("_"),
+      );
       const phrase = await text(popup, "#gen-output");
       assert.equal(phrase.split("_").length, 4, phrase);
       assert.ok(phrase.split("_").every((w) => /^\p{L}+$/u.test(w)), phrase);
@@ -182,11 +203,13 @@ for (const kind of h.BROWSERS) {
       await h.waitVisible(popup, "#edit");
       await popup.type("#edit-password", "N3w-pass!");
       await popup.click("#edit button[type=submit]");
-      await popup.waitForFunction(() => /Saved the changes/.test(document.getElementById("status").textContent));
+      await popup.waitForFunction(() =>
+        /Saved the changes/.test(document.getElementById("status").textContent),
+      );
       await popup.click("#view-history");
       await popup.waitForFunction(() => document.querySelectorAll("#versions li").length === 2);
       await back(popup);
-      const edited = await fillAndSubmit(session, fixtures, `${A}/plain.html`, "Fixture A", "plain");
+      const edited = await fillPlain("Fixture A");
       assert.deepEqual(edited, { username: ALICE.username, password: "N3w-pass!" });
 
       await openEntry(await h.openPopup(session), "Fixture A");
@@ -196,7 +219,7 @@ for (const kind of h.BROWSERS) {
       await popup.waitForFunction(() => document.querySelectorAll("#versions li").length === 3);
       assert.match(await text(popup, "#versions li[data-version='3']"), /rollback to version 1/);
       await back(popup);
-      const old = await fillAndSubmit(session, fixtures, `${A}/plain.html`, "Fixture A", "plain");
+      const old = await fillPlain("Fixture A");
       assert.deepEqual(old, ALICE);
     });
 
@@ -221,7 +244,7 @@ for (const kind of h.BROWSERS) {
       await popup.waitForFunction(() => document.getElementById("offer").hidden);
       assert.equal(await badgeOfTarget(popup), "");
       await page.close();
-      const saved = await fillAndSubmit(session, fixtures, `${A}/plain.html`, "127.0.0.1 — dave", "plain");
+      const saved = await fillPlain("127.0.0.1 — dave");
       assert.deepEqual(saved, { username: "dave", password: "Fresh-1!" });
 
       // The same login again is known: no offer.
@@ -309,7 +332,9 @@ for (const kind of h.BROWSERS) {
       await popup.evaluate(() => {
         for (const d of document.querySelectorAll("details")) d.open = true;
       });
-      const wideList = await popup.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      const wideList = await popup.evaluate(
+        () => document.documentElement.scrollWidth - innerWidth,
+      );
       assert.ok(wideList <= 0, `the list scrolls sideways by ${wideList}px`);
       await popup.evaluate(() => {
         for (const d of document.querySelectorAll("details")) d.open = false;
@@ -318,13 +343,13 @@ for (const kind of h.BROWSERS) {
 
     test("idle lock on a timer, with the test knob set short", async () => {
       const popup = await h.openPopup(session);
-      await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).storage.session.set({ idle_limit_ms: 3000 }));
+      await sessionArea(popup, "set", { idle_limit_ms: 3000 });
       // Nothing is sent to the worker meanwhile: only its timer can lock.
       await h.sleep(5000);
-      const kept = await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).storage.session.get("session"));
+      const kept = await sessionArea(popup, "get", "session");
       assert.deepEqual(kept, {}, "the unlocked session left storage.session");
       await h.waitVisible(popup, "#unlock");
-      await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).storage.session.remove("idle_limit_ms"));
+      await sessionArea(popup, "remove", "idle_limit_ms");
       await h.unlock(popup, PASSPHRASE);
     });
   });
