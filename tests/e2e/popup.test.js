@@ -264,6 +264,23 @@ for (const kind of h.BROWSERS) {
       await changed.page.close();
     });
 
+    test("a same-origin frame's submit offers to save", async () => {
+      const page = await session.browser.newPage();
+      await page.goto(`${A}/frame-same.html`);
+      const frame = await (await page.waitForSelector("#login")).contentFrame();
+      await frame.waitForSelector("[name=password]");
+      await frame.type("[name=username]", "erin");
+      await frame.type("[name=password]", "framed-2");
+      await h.submit(fixtures, frame, "frame-same");
+      await page.bringToFront();
+      const popup = await h.openPopup(session);
+      await h.waitVisible(popup, "#offer");
+      assert.equal(await text(popup, "#offer-text"), "Save login for 127.0.0.1? (erin)");
+      await popup.click("#offer-dismiss");
+      await popup.waitForFunction(() => document.getElementById("offer").hidden);
+      await page.close();
+    });
+
     test("a cross-origin frame's submit makes no offer", async () => {
       const page = await session.browser.newPage();
       await page.goto(`${A}/frame-cross.html`);
