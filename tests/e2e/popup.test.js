@@ -369,5 +369,42 @@ for (const kind of h.BROWSERS) {
       await sessionArea(popup, "remove", "idle_limit_ms");
       await h.unlock(popup, PASSPHRASE);
     });
+
+    const chromiumOnly = { skip: kind !== "chromium" };
+    test("a vault that fails its integrity check says so", chromiumOnly, async () => {
+      // Last: it spoils this browser's vault. Chromium only, because the
+      // worker reads storage.local when it starts and only Chromium's driver
+      // can stop it so that it starts again.
+      const popup = await h.openPopup(session);
+      await popup.click("#lock");
+      await h.waitVisible(popup, "#unlock");
+      await popup.evaluate(async () => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        const { store } = await api.storage.local.get("store");
+        const stored = JSON.parse(store);
+        // A head far past the vault's own: what a store that dropped the
+        // newest records (a rollback) looks like to this device.
+        stored.head += 1000;
+        await api.storage.local.set({ store: JSON.stringify(stored) });
+      });
+      const worker = session.browser
+        .targets()
+        .find((t) => t.type() === "service_worker" && t.url().startsWith(session.base));
+      const stopped = new Promise((resolve) => {
+        session.browser.on("targetdestroyed", (t) => t === worker && resolve());
+      });
+      const cdp = await popup.createCDPSession();
+      await cdp.send("ServiceWorker.enable");
+      await cdp.send("ServiceWorker.stopAllWorkers");
+      await cdp.detach();
+      await stopped;
+      await popup.reload();
+      await h.waitVisible(popup, "#unlock");
+      await popup.type("#unlock-pass", PASSPHRASE);
+      await popup.click("#unlock button[type=submit]");
+      await h.waitVisible(popup, "#alert");
+      assert.match(await text(popup, "#alert"), /failed its integrity check/);
+      assert.equal(await popup.$eval("#vault", (el) => el.hidden), true);
+    });
   });
 }
