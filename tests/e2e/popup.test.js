@@ -21,24 +21,15 @@ const LOOK_ALIKES = "0Oo1lI|5S2Z8B`'\",.;:";
 
 // Opens the entry view of the entry with this title with its Open button.
 async function openEntry(popup, title) {
-  const row = await popup.waitForFunction(
-    (title) =>
-      [...document.querySelectorAll("#entries li")].find((li) =>
-        li.querySelector(".name").textContent.startsWith(title),
-      ),
-    {},
-    title,
-  );
-  const buttons = await row.asElement().$$("button");
-  for (const b of buttons) {
-    if ((await b.evaluate((el) => el.textContent)) === "Open") await b.click();
-  }
+  await h.clickRowButton(popup, title, "Open");
   await h.waitVisible(popup, "#entry-view");
 }
 
+// Back to the list; the search has the focus once the list is drawn again.
 async function back(popup) {
   await popup.click("#view-back");
   await h.waitVisible(popup, "#list-view");
+  await popup.waitForFunction(() => document.activeElement?.id === "search");
 }
 
 const text = (page, selector) => page.$eval(selector, (el) => el.textContent);
