@@ -50,6 +50,16 @@ pub enum OpenError {
     Unvouched { what: String },
     #[error("the newest head was written by {member}, who was removed from the vault")]
     RemovedWriter { member: String },
+    #[error(
+        "{member}, a {role} at the time, signed {what}, which only {needs} may write; the copy \
+         was forged by hand, so do not use it and tell your admin"
+    )]
+    RoleForbids {
+        member: String,
+        role: Role,
+        what: String,
+        needs: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

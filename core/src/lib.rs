@@ -37,7 +37,7 @@
 //! UnlockError::{WrongPassphrase, WrongDeviceKey, WeakKdf(KdfError), Corrupt { what }}
 //! OpenError: CannotOpen (every crypto failure) or a named finding: NotAMember, Untrusted,
 //!     UnsignedMember, UnsignedWrap, BrokenChain, Fork, OlderHead, Dropped, Unvouched,
-//!     RemovedWriter.
+//!     RemovedWriter, RoleForbids (a record its author's role did not allow when written).
 //! ```
 //!
 //! Differs: the fingerprint is SHA-256 over the SPKI *followed by the Ed25519

@@ -97,7 +97,10 @@ async function showBadges(worker) {
 // Writes what the worker changed: the store, and the session kept in memory.
 async function persist(worker) {
   const store = worker.takeChanges();
-  if (store) await api.storage.local.set({ [STORE]: store });
+  if (store) {
+    await api.storage.local.set({ [STORE]: store });
+    syncSoon(worker);
+  }
   const channel = worker.takeChannelChange();
   if (channel) await api.storage.local.set({ [CHANNEL]: channel });
   else if (channel === "") await api.storage.local.remove(CHANNEL);
@@ -133,11 +136,28 @@ function senderOf(sender) {
 // Offers a pending fill to every frame of the tab; the frames with a login
 // form claim it with a message of their own.
 async function carryOut(worker, reply) {
-  if (reply.type === "host") return talkToHost(worker, reply);
+  // A host job may lead to the next one (read the member, then the vault).
+  while (reply.type === "host") reply = await talkToHost(worker, reply);
   if (reply.type !== "fill_offer") return reply;
   const offer = { type: "fill_offer", request_id: reply.request_id };
   await api.tabs.sendMessage(reply.tab_id, offer).catch(() => {});
   return { type: "fill_started" };
+}
+
+// After a change, the open vault and the host's vault file are brought
+// together (merged both ways, nothing dropped) in the background, one sync at
+// a time; the worker decides whether one is due and what it does.
+let syncing = false;
+function syncSoon(worker) {
+  if (syncing) return;
+  syncing = true;
+  (async () => {
+    let job;
+    while ((job = worker.syncJob())) {
+      const result = await carryOut(worker, JSON.parse(job));
+      if (result.type === "error") console.warn(`latchkey: sync with the host: ${result.message}`);
+    }
+  })().finally(() => (syncing = false));
 }
 
 // Runs one job with the native host on a port of its own: posts the frames
@@ -163,7 +183,8 @@ function talkToHost(worker, first) {
         return end({ type: "error", message: "latchkey dropped this host job (too many at once); try again" });
       }
       const reply = JSON.parse(text);
-      if (reply.type !== "host") return end(reply);
+      // The result, or the first frames of the job this one leads to (on a port of its own).
+      if (reply.type !== "host" || reply.job !== job) return end(reply);
       for (const frame of reply.send) port.postMessage(JSON.parse(frame));
     };
     const gone = (why) =>

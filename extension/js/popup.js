@@ -54,8 +54,9 @@ async function refresh(askHost = true) {
 }
 
 async function redraw(askHost) {
-  const { state, quick_unlock: quick } = await send({ type: "status" });
+  const { state, quick_unlock: quick, paired } = await send({ type: "status" });
   show(state, quick);
+  $("from-host").hidden = !(state === "no_vault" && paired);
   if (askHost) {
     hostLine().catch((e) => {
       $("host").textContent = e.message;
@@ -186,6 +187,12 @@ onSubmit("add", async () => {
 function onRefreshClick(id, action) {
   onClick(id, () => action().then(refresh));
 }
+
+onRefreshClick("open-host", async () => {
+  say("Fetching the vault from the latchkey host…");
+  await send({ type: "open_from_host" });
+  say("Unlock it with the command line member's passphrase.");
+});
 
 onRefreshClick("quick-unlock", async () => {
   say("Asking the latchkey host for the device key…");

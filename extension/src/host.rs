@@ -143,6 +143,9 @@ pub enum Job {
     StoreKey { member: String, key: DeviceKey },
     LoadKey { member: String },
     DeleteKey { member: String },
+    ReadMember,
+    ReadVault,
+    WriteVault { vault: String },
 }
 
 impl Job {
@@ -160,6 +163,11 @@ impl Job {
             },
             Job::DeleteKey { member } => RequestBody::DeviceKeyDelete {
                 member: member.clone(),
+            },
+            Job::ReadMember => RequestBody::MemberRead,
+            Job::ReadVault => RequestBody::VaultRead,
+            Job::WriteVault { vault } => RequestBody::VaultWrite {
+                vault: vault.clone(),
             },
         }
     }
@@ -182,6 +190,11 @@ pub enum Answer {
     KeyDeleted {
         existed: bool,
     },
+    /// The command line's member file, if there is one.
+    Member(Option<String>),
+    /// The host's vault file, if there is one.
+    Vault(Option<String>),
+    VaultWritten,
 }
 
 /// What the JavaScript should do next.
@@ -511,6 +524,9 @@ fn finish(job: Job, id: u64, plain: &[u8]) -> Result<Answer, HostError> {
         (Job::DeleteKey { .. }, ResponseBody::DeviceKeyDeleted { existed, .. }) => {
             Ok(Answer::KeyDeleted { existed })
         }
+        (Job::ReadMember, ResponseBody::Member { member }) => Ok(Answer::Member(member)),
+        (Job::ReadVault, ResponseBody::Vault { vault }) => Ok(Answer::Vault(vault)),
+        (Job::WriteVault { .. }, ResponseBody::VaultWritten { .. }) => Ok(Answer::VaultWritten),
         _ => Err(HostError::Protocol(
             "an answer that does not fit the request".into(),
         )),

@@ -24,6 +24,8 @@ mod tests;
 #[cfg(test)]
 mod tests_entry;
 #[cfg(test)]
+mod tests_host;
+#[cfg(test)]
 mod tests_offer;
 
 use wasm_bindgen::prelude::*;
@@ -177,7 +179,14 @@ impl WasmWorker {
     /// The store to write to `storage.local` after a change, if there was one.
     #[wasm_bindgen(js_name = takeChanges)]
     pub fn take_changes(&mut self) -> Option<String> {
-        self.inner.session().take_changes()
+        self.inner.take_changes()
+    }
+
+    /// A host job that brings the open vault together with the host's vault
+    /// file, when one is due (after a change, with a paired host).
+    #[wasm_bindgen(js_name = syncJob)]
+    pub fn sync_job(&mut self) -> Option<String> {
+        self.inner.sync_job().map(|reply| to_json(&reply))
     }
 
     /// What `storage.session` should hold now: `{sealed, key}` after an

@@ -73,6 +73,8 @@ pub enum Request {
     QuickUnlockOff,
     /// Unlock with the device key from the OS store.
     QuickUnlock,
+    /// First run: take the member and vault the command line keeps through the host.
+    OpenFromHost,
 
     // From content scripts.
     /// A frame answering a fill offer: it has a login form and wants the credential.
@@ -108,6 +110,7 @@ impl Request {
             Request::QuickUnlockOn => "quick_unlock_on",
             Request::QuickUnlockOff => "quick_unlock_off",
             Request::QuickUnlock => "quick_unlock",
+            Request::OpenFromHost => "open_from_host",
             Request::FillClaim { .. } => "fill_claim",
             Request::Code { .. } => "code",
             Request::NextCode { .. } => "next_code",

@@ -57,6 +57,8 @@ pub enum SessionError {
     Locked,
     #[error("a vault already exists; unlock it instead")]
     Exists,
+    #[error("the latchkey host keeps another vault than this one; it is not shared")]
+    OtherVault,
     #[error("quick unlock is not set up here; unlock with your passphrase")]
     NoQuick,
     #[error("the passphrase is empty; type one")]
@@ -248,6 +250,51 @@ impl Session {
             .seal_for_device(&key, &mut rng)
             .map_err(|e| SessionError::Vault(e.to_string()))?;
         Ok((sealed, key))
+    }
+
+    /// First run from the host: take the command line's member and vault
+    /// files. Nothing is trusted yet: the passphrase unlock that follows
+    /// opens and verifies them like any stored vault.
+    pub fn adopt(&mut self, member: &str, vault: &str) -> Result<(), SessionError> {
+        if self.file.is_some() {
+            return Err(SessionError::Exists);
+        }
+        let bad = |e: String| SessionError::Store(e);
+        let member = Member::from_json(member).map_err(|e| bad(e.to_string()))?;
+        let file = VaultFile::from_json(vault).map_err(|e| bad(e.to_string()))?;
+        self.member = Some(member);
+        self.file = Some(file);
+        self.changed = true;
+        Ok(())
+    }
+
+    /// Takes in the host's copy of the open vault. Returns the merged file when
+    /// the host lacks something this copy has (so it should be written back),
+    /// `None` when the host already holds everything, and an error when the
+    /// host's copy is of another vault or does not verify (nothing changes then).
+    pub fn merge_from(&mut self, theirs: &str) -> Result<Option<String>, SessionError> {
+        let theirs =
+            VaultFile::from_json(theirs).map_err(|e| SessionError::Store(e.to_string()))?;
+        let open = self.open.as_ref().ok_or(SessionError::Locked)?;
+        let ours = open.vault.file();
+        if ours.vault_id() != theirs.vault_id() {
+            return Err(SessionError::OtherVault);
+        }
+        let merged = ours
+            .merge(&theirs)
+            .map_err(|e| SessionError::Store(e.to_string()))?;
+        if !ours.contains_all(&theirs) {
+            let mut rng = rng::fresh().map_err(SessionError::Random)?;
+            let trust = Trust::own(&open.me).with_min_head(self.head);
+            let vault = merged
+                .open(&open.me, &trust, &mut rng)
+                .map_err(|e| SessionError::Integrity(e.to_string()))?;
+            let open = self.open.as_mut().ok_or(SessionError::Locked)?;
+            open.index = index_of(&vault);
+            open.vault = vault;
+            self.saved();
+        }
+        Ok((!theirs.contains_all(&merged)).then(|| merged.to_json()))
     }
 
     /// The member's id, under which the host keeps its device key.

@@ -52,6 +52,9 @@ pub struct Worker {
     identity_change: Option<Option<Zeroizing<String>>>,
     /// What each host job in flight is for.
     purposes: HashMap<u32, Purpose>,
+    /// The vault changed (or was opened) since it was last brought together
+    /// with the host's vault file.
+    sync_due: bool,
 }
 
 /// Why a host job was started, for what to do with its end.
@@ -60,6 +63,11 @@ enum Purpose {
     Status,
     /// Quick unlock being turned on: the sealed copy waits for the host to keep the key.
     QuickOn(Box<DeviceSealedMember>),
+    /// First run from the host: the member file, then the vault file.
+    AdoptMember,
+    AdoptVault(Zeroizing<String>),
+    /// Bringing this copy and the host's vault file together.
+    Sync,
     Other,
 }
 
@@ -79,6 +87,7 @@ impl Worker {
             identity: None,
             identity_change: None,
             purposes: HashMap::new(),
+            sync_due: false,
         }
     }
 
@@ -103,6 +112,13 @@ impl Worker {
         self.last_use_ms = last_use_ms.min(now_ms);
         self.lock_if_idle(now_ms);
         Ok(())
+    }
+
+    /// What to write to `storage.local`; a change also makes a sync with the host due.
+    pub fn take_changes(&mut self) -> Option<String> {
+        let changes = self.session.take_changes();
+        self.sync_due |= changes.is_some();
+        changes
     }
 
     /// When the vault was last used, to keep in `storage.session`.
@@ -227,6 +243,11 @@ impl Worker {
             Request::QuickUnlockOn => return self.quick_unlock_on(),
             Request::QuickUnlockOff => return self.quick_unlock_off(),
             Request::QuickUnlock => return self.quick_unlock(),
+            Request::OpenFromHost => {
+                return self
+                    .session_job(crate::host::Job::ReadMember, Purpose::AdoptMember)
+                    .unwrap_or_else(|e| error(&e.to_string()));
+            }
             Request::CreateVault { name, passphrase } => {
                 let passphrase = Zeroizing::new(passphrase);
                 self.session

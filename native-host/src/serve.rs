@@ -42,6 +42,7 @@ pub struct Host {
     caller: String,
     pairings: PairingStore,
     vault: PathBuf,
+    member: PathBuf,
     host_key: Option<StaticKeypair>,
     /// The live session, kept until a new one is established: a `session_start` or a
     /// pairing that fails leaves it as it was.
@@ -55,6 +56,7 @@ impl Host {
         Host {
             refused,
             caller,
+            member: data_dir.join("member.json"),
             pairings: PairingStore::new(data_dir),
             vault,
             host_key: None,
@@ -287,7 +289,7 @@ impl Host {
         let response = match Request::from_bytes(plain) {
             Ok(request) => {
                 let id = request.id;
-                match answer(request.body, &self.vault) {
+                match answer(request.body, &self.vault, &self.member) {
                     Ok(body) => Response { id, body },
                     Err((code, message)) => Response::error(id, code, message),
                 }
@@ -313,7 +315,7 @@ impl Host {
 
 type Answer = Result<ResponseBody, (ErrorCode, String)>;
 
-fn answer(body: RequestBody, vault: &std::path::Path) -> Answer {
+fn answer(body: RequestBody, vault: &std::path::Path, member: &std::path::Path) -> Answer {
     let store = |e: keystore::StoreError| (e.code(), e.to_string());
     let file = |e: vault_store::VaultStoreError| (e.code(), e.to_string());
     match body {
@@ -354,6 +356,18 @@ fn answer(body: RequestBody, vault: &std::path::Path) -> Answer {
             Ok(ResponseBody::Vault {
                 vault: vault.map(|(text, _)| text),
             })
+        }
+        RequestBody::MemberRead => {
+            // The member file is sealed under its passphrase, like the vault: safe to hand over.
+            let member = match std::fs::read_to_string(member) {
+                Ok(text) => Some(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => {
+                    let message = format!("could not read {}: {e}", member.display());
+                    return Err((ErrorCode::VaultIo, message));
+                }
+            };
+            Ok(ResponseBody::Member { member })
         }
         RequestBody::VaultWrite { vault: text } => {
             let text = Zeroizing::new(text);

@@ -270,6 +270,20 @@ fn pair_then_session_then_device_keys_and_the_vault_file() {
     );
     assert_eq!(error_body(junk).0, 401);
 
+    // The command line's member file, for a browser opening the same vault: none yet,
+    // then exactly the bytes of the file.
+    let none = ask(&mut host, &mut channel, 26, RequestBody::MemberRead);
+    assert_eq!(none, ResponseBody::Member { member: None });
+    let member_text = r#"{"kind":"member","stands":"for any sealed member file"}"#;
+    std::fs::write(home.data().join("member.json"), member_text).unwrap();
+    let some = ask(&mut host, &mut channel, 27, RequestBody::MemberRead);
+    assert_eq!(
+        some,
+        ResponseBody::Member {
+            member: Some(member_text.into())
+        }
+    );
+
     // A bad sealed request gets a sealed error, and errors never arrive in clear.
     let unknown = ask(&mut host, &mut channel, 25, RequestBody::Version);
     assert!(matches!(unknown, ResponseBody::Version { .. }));

@@ -71,7 +71,13 @@ export async function launch(kind, { headless = true } = {}) {
   // A throwaway HOME: the host's manifest for Firefox and the install
   // record go under it, never under the user's own.
   const home = await freshProfile(`${kind}-home`);
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") };
+  // The host's own files (pairings, member, vault) too, one set per browser.
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    XDG_DATA_HOME: path.join(home, ".local/share"),
+  };
   let browser;
   let base;
   if (kind === "chromium") {
@@ -233,7 +239,8 @@ export async function clickRowButton(popup, title, label) {
       }
       throw new Error(`the row of ${title} has no ${label} button`);
     } catch (e) {
-      if (attempt >= 3 || !/detached|not clickable/.test(e.message)) throw e;
+      if (attempt >= 5 || !/detached|not clickable/.test(e.message)) throw e;
+      await sleep(100);
     }
   }
 }
@@ -256,6 +263,51 @@ export async function fillPage(session, url, title) {
   const popup = await openPopup(session);
   await clickFill(popup, title, page);
   return page;
+}
+
+// The options page, opened from the popup's settings the way a person
+// would; the same tab is brought back each time and asked to check again.
+export async function openOptions(session) {
+  if (!session.optionsTab) {
+    const popup = await openPopup(session);
+    await popup.click("#open-options");
+    session.optionsTab = await extensionTab(session.browser, `${session.base}options.html`);
+  }
+  const options = session.optionsTab;
+  await options.bringToFront();
+  await options.evaluate(() => (document.getElementById("status").textContent = ""));
+  await options.click("#recheck");
+  await options.waitForFunction(() => document.getElementById("host-state")?.dataset.state);
+  return options;
+}
+
+// Pairs this browser with the installed host: `latchkey pair`, then the code
+// typed into the options page.
+export async function pairWithHost(session) {
+  const code = await pairingCode(session);
+  const options = await openOptions(session);
+  await options.type("#pair-code", code);
+  await options.click("#pair button[type=submit]");
+  await options.waitForFunction(
+    () => /^Paired with the latchkey host/.test(document.getElementById("status").textContent),
+    { timeout: 30_000 },
+  );
+}
+
+// Turns quick unlock on from the popup's settings (the vault must be open).
+export async function quickUnlockOn(popup) {
+  await waitVisible(popup, "#vault");
+  await popup.evaluate(() => (document.getElementById("settings").open = true));
+  await popup.click("#quick-on");
+  await popup.waitForFunction(() => /Quick unlock is on/.test(document.getElementById("status").textContent));
+}
+
+// Locks, then unlocks with the device key from the OS store: no passphrase.
+export async function quickUnlock(popup) {
+  await popup.click("#lock");
+  await waitVisible(popup, "#quick-unlock");
+  await popup.click("#quick-unlock");
+  await waitVisible(popup, "#vault");
 }
 
 // Clicks the page's (or frame's) submit button and waits until the fixture

@@ -25,22 +25,7 @@ async function waitText(page, selector, pattern) {
   );
 }
 
-// The options page, opened from the popup's settings the way a person
-// would; the same tab is brought back each time and asked to check again.
-let optionsTab;
-async function openOptions(session) {
-  if (!optionsTab) {
-    const popup = await h.openPopup(session);
-    await popup.evaluate(() => (document.getElementById("settings").open = true));
-    await popup.click("#open-options");
-    optionsTab = await h.extensionTab(session.browser, `${session.base}options.html`);
-  }
-  await optionsTab.bringToFront();
-  await optionsTab.evaluate(() => (document.getElementById("status").textContent = ""));
-  await optionsTab.click("#recheck");
-  await optionsTab.waitForFunction(() => document.getElementById("host-state")?.dataset.state);
-  return optionsTab;
-}
+const openOptions = (session) => h.openOptions(session);
 
 async function pair(session, code) {
   const options = await openOptions(session);
@@ -65,7 +50,6 @@ for (const kind of h.BROWSERS) {
     });
 
     after(async () => {
-      optionsTab = undefined;
       await session?.close();
       await fixtures?.close();
     });

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::format::{FormatError, check_id};
 use crate::primitives::b64;
 use crate::primitives::hash::sha256;
-use crate::primitives::transcript::Transcript;
+use crate::primitives::transcript::{Sink, Transcript};
 
 /// RSA modulus sizes latchkey creates and accepts.
 pub const RSA_BITS: [usize; 3] = [2048, 3072, 4096];
@@ -103,7 +103,7 @@ impl MemberCard {
         Ok(key)
     }
 
-    pub(crate) fn transcript_into(&self, t: &mut Transcript) {
+    pub(crate) fn transcript_into<S: Sink>(&self, t: &mut Transcript<S>) {
         t.str(&self.id)
             .str(&self.name)
             .bytes(&self.rsa_spki)

@@ -1,7 +1,9 @@
 //! SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) helpers, and the 32-byte
 //! digest type used as a record id.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
 
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -67,6 +69,63 @@ pub(crate) fn hmac_sha256(key: &[u8; 32], data: &[u8]) -> [u8; 32] {
         .unwrap_or_else(|_| unreachable!("HMAC-SHA256 takes keys of any length"));
     mac.update(data);
     mac.finalize().into_bytes().into()
+}
+
+/// A hash table of records by id.
+pub(crate) type DigestMap<V> = HashMap<Digest, V, DigestKeyed>;
+pub(crate) type DigestSet = HashSet<Digest, DigestKeyed>;
+
+/// Hashes record ids for a hash table, cheaply: ids are SHA-256 outputs and
+/// already look random, so folding their words with a multiply is enough,
+/// where SipHash would cost more than the rest of a lookup. The key, drawn
+/// derived from the vault key, keeps a store that grinds records for ids
+/// that collide in a table from knowing which ones do.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct DigestKeyed {
+    key: u64,
+}
+
+impl DigestKeyed {
+    /// A table key from 32 secret bytes (derived from the vault key).
+    pub(crate) fn new(secret: &[u8; 32]) -> DigestKeyed {
+        let mut key = [0u8; 8];
+        key.copy_from_slice(&secret[..8]);
+        DigestKeyed {
+            key: u64::from_le_bytes(key),
+        }
+    }
+}
+
+impl BuildHasher for DigestKeyed {
+    type Hasher = DigestHasher;
+
+    fn build_hasher(&self) -> DigestHasher {
+        DigestHasher {
+            key: self.key,
+            state: self.key,
+        }
+    }
+}
+
+pub(crate) struct DigestHasher {
+    key: u64,
+    state: u64,
+}
+
+impl Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            let mixed = u128::from(self.state ^ u64::from_le_bytes(word) ^ self.key)
+                * 0x9e37_79b9_7f4a_7c15_u128;
+            self.state = (mixed as u64) ^ ((mixed >> 64) as u64);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.state
+    }
 }
 
 pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {

@@ -7,38 +7,85 @@
 //! Because every field carries its length, no two different field lists give
 //! the same transcript. docs/FORMAT.md ("Transcripts") specifies the layout.
 
+use sha2::{Digest as _, Sha256};
+
+use super::hash::Digest;
 use crate::format::FORMAT_VERSION;
 
-pub(crate) struct Transcript(Vec<u8>);
+/// Where a transcript's bytes go: kept in memory (to sign, verify or bind as
+/// associated data), or straight into SHA-256 (for a record id), which spares
+/// copying a record's ciphertexts just to hash them.
+pub(crate) trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Transcript<S: Sink = Vec<u8>>(S);
 
 impl Transcript {
     /// Starts a transcript for one kind of object; the format version is
     /// always its first field.
     pub(crate) fn new(domain: &str) -> Transcript {
-        let mut transcript = Transcript(Vec::with_capacity(256));
+        Transcript::start(Vec::with_capacity(256), domain)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Transcript<Sha256> {
+    /// The same transcript as [`Transcript::new`] would hold, hashed as it
+    /// is written.
+    pub(crate) fn hashing(domain: &str) -> Transcript<Sha256> {
+        Transcript::start(Sha256::new(), domain)
+    }
+
+    /// SHA-256 of the transcript followed by `tail` (a record's signature).
+    pub(crate) fn finish(mut self, tail: &[u8]) -> Digest {
+        self.0.update(tail);
+        Digest(self.0.finalize().into())
+    }
+}
+
+impl<S: Sink> Transcript<S> {
+    fn start(sink: S, domain: &str) -> Transcript<S> {
+        let mut transcript = Transcript(sink);
         transcript.str(domain).u64(u64::from(FORMAT_VERSION));
         transcript
     }
 
-    pub(crate) fn bytes(&mut self, field: &[u8]) -> &mut Transcript {
+    pub(crate) fn bytes(&mut self, field: &[u8]) -> &mut Transcript<S> {
         // Invariant: no field of ours comes near 4 GiB; a sealed payload is
         // bounded by the JSON it was parsed from, which the caller holds.
         let len = u32::try_from(field.len()).unwrap_or(u32::MAX);
-        self.0.extend_from_slice(&len.to_be_bytes());
-        self.0.extend_from_slice(field);
+        self.0.put(&len.to_be_bytes());
+        self.0.put(field);
         self
     }
 
-    pub(crate) fn str(&mut self, field: &str) -> &mut Transcript {
+    pub(crate) fn str(&mut self, field: &str) -> &mut Transcript<S> {
         self.bytes(field.as_bytes())
     }
 
-    pub(crate) fn u64(&mut self, field: u64) -> &mut Transcript {
+    pub(crate) fn u64(&mut self, field: u64) -> &mut Transcript<S> {
         self.bytes(&field.to_be_bytes())
     }
 
     /// A list: its length, then each item.
-    pub(crate) fn list<'a, I>(&mut self, items: I) -> &mut Transcript
+    pub(crate) fn list<'a, I>(&mut self, items: I) -> &mut Transcript<S>
     where
         I: ExactSizeIterator<Item = &'a [u8]>,
     {
@@ -47,9 +94,5 @@ impl Transcript {
             self.bytes(item);
         }
         self
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.0
     }
 }

@@ -1,7 +1,7 @@
 //! The member log: who belongs to the vault, in which role, and since which
 //! key epoch. Replayed and checked on every open.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::records::{MemberChange, MemberEvent, Role};
 use crate::error::OpenError;
@@ -20,6 +20,36 @@ pub(crate) struct MemberState {
     pub(crate) next_seq: u64,
     /// Who wrote the event that added each current member.
     pub(crate) added_by: BTreeMap<String, String>,
+    /// Every stretch of membership, current or ended, so that a record is
+    /// judged by the role its author held when it was written, not now.
+    pub(crate) terms: BTreeMap<String, Vec<Term>>,
+    /// Each event's id to its number, and the key epoch after each number.
+    seq_of: HashMap<Digest, u64>,
+    epoch_after: Vec<u64>,
+}
+
+/// One stretch of membership: from the event that granted it (or created the
+/// vault) up to the one that revoked it. Roles never change inside a term;
+/// a new role needs a revoke and a new grant, which starts a new term.
+#[derive(Clone, Debug)]
+pub(crate) struct Term {
+    role: Role,
+    from_seq: u64,
+    /// The revoke's number; the member is no longer one after it.
+    until_seq: Option<u64>,
+    from_epoch: u64,
+    /// The epoch the revoke started: the member never held its key.
+    until_epoch: Option<u64>,
+}
+
+impl Term {
+    fn holds_seq(&self, seq: u64) -> bool {
+        self.from_seq <= seq && self.until_seq.is_none_or(|until| seq < until)
+    }
+
+    fn holds_epoch(&self, epoch: u64) -> bool {
+        self.from_epoch <= epoch && self.until_epoch.is_none_or(|until| epoch < until)
+    }
 }
 
 impl MemberState {
@@ -32,6 +62,46 @@ impl MemberState {
             .values()
             .filter(|(_, role)| *role == Role::Admin)
             .map(|(card, _)| card)
+    }
+
+    /// The role `member` held right after the member event `event`, and the
+    /// key epoch then; `None` if the event is not in the log or `member` was
+    /// not a member at that point.
+    pub(crate) fn role_after(&self, member: &str, event: &Digest) -> Option<(Role, u64)> {
+        let seq = *self.seq_of.get(event)?;
+        let epoch = *self.epoch_after.get(usize::try_from(seq).ok()?)?;
+        let term = self.terms.get(member)?.iter().find(|t| t.holds_seq(seq))?;
+        Some((term.role, epoch))
+    }
+
+    /// The role `member` held during key epoch `epoch`, if it was a member
+    /// then. A member removed during an epoch still held its key, so it
+    /// counts as a member of that epoch.
+    pub(crate) fn role_in_epoch(&self, member: &str, epoch: u64) -> Option<Role> {
+        let terms = self.terms.get(member)?;
+        terms.iter().find(|t| t.holds_epoch(epoch)).map(|t| t.role)
+    }
+
+    fn open_term(&mut self, member: &str, role: Role, seq: u64) {
+        let term = Term {
+            role,
+            from_seq: seq,
+            until_seq: None,
+            from_epoch: self.epoch,
+            until_epoch: None,
+        };
+        self.terms.entry(member.to_owned()).or_default().push(term);
+    }
+
+    fn close_term(&mut self, member: &str, seq: u64, epoch: u64) {
+        let open = self
+            .terms
+            .get_mut(member)
+            .and_then(|terms| terms.iter_mut().find(|t| t.until_seq.is_none()));
+        if let Some(term) = open {
+            term.until_seq = Some(seq);
+            term.until_epoch = Some(epoch);
+        }
     }
 }
 
@@ -100,14 +170,19 @@ fn start(event: &MemberEvent, vault_id: &str, id: Digest) -> Result<MemberState,
     ever.insert(card.id.clone(), card.clone());
     let mut added_by = BTreeMap::new();
     added_by.insert(card.id.clone(), card.id.clone());
-    Ok(MemberState {
+    let mut state = MemberState {
         current,
         ever,
         epoch: 0,
         tip: id,
         next_seq: 1,
         added_by,
-    })
+        terms: BTreeMap::new(),
+        seq_of: HashMap::from([(id, 0)]),
+        epoch_after: vec![0],
+    };
+    state.open_term(&card.id, Role::Admin, 0);
+    Ok(state)
 }
 
 /// Applies one event that follows the state's tip.
@@ -117,8 +192,11 @@ pub(crate) fn advance(
     vault_id: &str,
 ) -> Result<(), OpenError> {
     apply(state, event, vault_id)?;
-    state.tip = event.id(vault_id);
+    let id = event.id(vault_id);
+    state.tip = id;
     state.next_seq = event.seq + 1;
+    state.seq_of.insert(id, event.seq);
+    state.epoch_after.push(state.epoch);
     Ok(())
 }
 
@@ -155,6 +233,7 @@ fn apply(state: &mut MemberState, event: &MemberEvent, vault_id: &str) -> Result
             state.current.insert(card.id.clone(), (card.clone(), *role));
             state.ever.insert(card.id.clone(), card.clone());
             state.added_by.insert(card.id.clone(), event.author.clone());
+            state.open_term(&card.id, *role, event.seq);
         }
         MemberChange::Revoke { member, epoch, .. } => {
             if state.current.remove(member).is_none() {
@@ -173,6 +252,7 @@ fn apply(state: &mut MemberState, event: &MemberEvent, vault_id: &str) -> Result
                 });
             }
             state.added_by.remove(member);
+            state.close_term(member, event.seq, *epoch);
             state.epoch = *epoch;
         }
     }

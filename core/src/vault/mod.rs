@@ -3,6 +3,8 @@
 
 mod admin;
 mod file;
+#[cfg(feature = "forgery")]
+mod forgery;
 mod head;
 mod members;
 mod open;

@@ -11,7 +11,7 @@
 //! back to: each head commits by hash to every latest version, and each
 //! version by hash to its parent, so the head's one signature covers them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use ed25519_dalek::SigningKey;
 
@@ -23,7 +23,7 @@ use super::records::{HeadTip, MemberChange, VersionRecord, wrap_label};
 use crate::entry::OverviewBody;
 use crate::error::OpenError;
 use crate::member::{MemberCard, UnlockedMember};
-use crate::primitives::hash::Digest;
+use crate::primitives::hash::{Digest, DigestKeyed, DigestMap, DigestSet};
 use crate::primitives::seal::{SealKey, aad, derive};
 use crate::primitives::transcript::Transcript;
 use crate::primitives::{sign, wrap};
@@ -40,9 +40,12 @@ pub struct OpenVault {
     pub(super) members: MemberState,
     pub(super) entries: BTreeMap<EntryId, EntryState>,
     /// Version id to its index in `file.versions`.
-    pub(super) versions: HashMap<Digest, usize>,
+    pub(super) versions: DigestMap<usize>,
     pub(super) audit_tips: BTreeSet<Digest>,
     pub(super) counter: u64,
+    /// The role a forging client pretends to have (attacker fixtures only).
+    #[cfg(feature = "forgery")]
+    pub(super) pretend: Option<super::Role>,
 }
 
 impl std::fmt::Debug for OpenVault {
@@ -79,6 +82,9 @@ impl EpochKey {
 }
 
 const HEAD_MAC_INFO: &[u8] = b"latchkey head mac v1";
+
+/// Keys the hash tables of record ids (see [`DigestKeyed`]); never stored.
+const TABLE_KEY_INFO: &[u8] = b"latchkey record table key v1";
 
 /// One entry's place in the history: its tips (latest versions with no
 /// child; two or more means a conflict), the winning tip and its overview.
@@ -134,6 +140,7 @@ impl VaultFile {
 
         let keys = unwrap_keys(self, &members, me, rng)?;
         let name = open_name(self, &keys)?;
+        check_authors(self, &members)?;
         let heads = verify_heads(self, &members, &keys)?;
         if heads.newest < trust.min_head {
             return Err(OpenError::OlderHead {
@@ -151,14 +158,18 @@ impl VaultFile {
             });
         }
 
-        let versions = index_versions(self, &heads.versions, &members)?;
-        let audit_tips = check_audit(self, &heads.audit)?;
+        let hasher = keys
+            .get(&members.epoch)
+            .map(|key| DigestKeyed::new(&derive(&key.key, TABLE_KEY_INFO)))
+            .unwrap_or_default();
+        let (versions, ids) = index_versions(self, &heads.versions, hasher)?;
+        let audit_tips = check_audit(self, &heads.audit, hasher)?;
 
         let mut vault = OpenVault::assemble(self.clone(), name, me, keys, members);
         vault.versions = versions;
         vault.audit_tips = audit_tips;
         vault.counter = heads.newest;
-        vault.load_entries()?;
+        vault.load_entries(&ids)?;
         Ok(vault)
     }
 }
@@ -181,9 +192,11 @@ impl OpenVault {
             keys,
             members,
             entries: BTreeMap::new(),
-            versions: HashMap::new(),
+            versions: DigestMap::default(),
             audit_tips: BTreeSet::new(),
             counter: 0,
+            #[cfg(feature = "forgery")]
+            pretend: None,
         }
     }
 
@@ -192,9 +205,10 @@ impl OpenVault {
     }
 
     /// Finds every entry's tips and decrypts the winning tip's overview.
-    fn load_entries(&mut self) -> Result<(), OpenError> {
+    /// `ids` are the versions' ids in file order.
+    fn load_entries(&mut self, ids: &[Digest]) -> Result<(), OpenError> {
         let mut has_child = vec![false; self.file.versions.len()];
-        for record in &self.file.versions {
+        for record in self.file.versions.iter() {
             for parent in record.parent.iter().chain(&record.resolves) {
                 if let Some(&i) = self.versions.get(parent) {
                     has_child[i] = true;
@@ -202,35 +216,39 @@ impl OpenVault {
             }
         }
 
-        let vault_id = self.vault_id().to_owned();
-        let mut tips: HashMap<&str, Vec<(u64, Digest, usize)>> = HashMap::new();
-        for (&id, &i) in &self.versions {
-            if !has_child[i] {
-                let record = &self.file.versions[i];
-                tips.entry(record.entry.as_str())
-                    .or_default()
-                    .push((record.time, id, i));
+        // Each tip once (a record stored twice is indexed at its last copy),
+        // grouped by entry, oldest first.
+        let mut tips: Vec<(&str, u64, Digest, usize)> = Vec::new();
+        for (i, (record, id)) in self.file.versions.iter().zip(ids).enumerate() {
+            if !has_child[i] && self.versions.get(id) == Some(&i) {
+                tips.push((record.entry.as_str(), record.time, *id, i));
             }
         }
+        tips.sort_unstable();
+        let mut latest: Vec<(usize, &str, Vec<Digest>)> = tips
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter_map(|group| {
+                let &(entry, _, _, index) = group.last()?;
+                Some((index, entry, group.iter().map(|t| t.2).collect()))
+            })
+            .collect();
 
-        let mut loaded = Vec::with_capacity(tips.len());
-        for (entry, mut entry_tips) in tips {
-            entry_tips.sort();
-            // Invariant: every entry in `tips` got at least one element.
-            let Some(&(_, latest, index)) = entry_tips.last() else {
-                continue;
-            };
+        // Decrypted in file order, which reads the records front to back.
+        latest.sort_unstable_by_key(|(index, ..)| *index);
+        let vault_id = self.vault_id().to_owned();
+        let mut entries = Vec::with_capacity(latest.len());
+        for (index, entry, tips) in latest {
             let overview = self
                 .open_overview(&vault_id, index)
                 .map_err(|_| OpenError::CannotOpen)?;
             let state = EntryState {
-                tips: entry_tips.iter().map(|(_, id, _)| *id).collect(),
-                latest,
+                latest: ids[index],
+                tips,
                 overview,
             };
-            loaded.push((EntryId(entry.to_owned()), state));
+            entries.push((EntryId(entry.to_owned()), state));
         }
-        self.entries.extend(loaded);
+        self.entries = entries.into_iter().collect();
         Ok(())
     }
 }
@@ -344,23 +362,57 @@ fn open_name(file: &VaultFile, keys: &BTreeMap<u64, EpochKey>) -> Result<String,
     String::from_utf8(plain.to_vec()).map_err(|_| OpenError::CannotOpen)
 }
 
+/// Checks that every version is by a member who could write during its key
+/// epoch, and every audit record by a member of its epoch: roles are enforced
+/// by every reader, not only by honest writers. Runs before the heads are
+/// checked, so that a forged version is named as such even when its forger
+/// also wrote a head over it.
+fn check_authors(file: &VaultFile, members: &MemberState) -> Result<(), OpenError> {
+    for record in &file.versions {
+        let what = || format!("version {} of entry {}", record.version, record.entry);
+        let role = (record.epoch <= members.epoch)
+            .then(|| members.role_in_epoch(&record.author, record.epoch))
+            .flatten();
+        match role {
+            Some(role) if role.can_write() => {}
+            Some(role) => {
+                return Err(OpenError::RoleForbids {
+                    member: record.author.clone(),
+                    role,
+                    what: what(),
+                    needs: "an editor or an admin",
+                });
+            }
+            None => return Err(OpenError::Unvouched { what: what() }),
+        }
+    }
+    for record in &file.audit {
+        let member = record.epoch <= members.epoch
+            && members
+                .role_in_epoch(&record.author, record.epoch)
+                .is_some();
+        if !member {
+            return Err(OpenError::Unvouched {
+                what: format!("an audit record by {}", record.author),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Indexes the versions and checks the history: every version a head names
 /// is present, every parent is present and on the same entry one number
 /// lower, and every version present descends to something a head names.
 fn index_versions(
     file: &VaultFile,
-    listed: &BTreeSet<HeadTip>,
-    members: &MemberState,
-) -> Result<HashMap<Digest, usize>, OpenError> {
+    listed: &[&HeadTip],
+    hasher: DigestKeyed,
+) -> Result<(DigestMap<usize>, Vec<Digest>), OpenError> {
     let vault_id = file.vault_id.as_str();
-    let mut index = HashMap::with_capacity(file.versions.len());
-    for (i, record) in file.versions.iter().enumerate() {
-        if record.epoch > members.epoch || !members.ever.contains_key(&record.author) {
-            return Err(OpenError::Unvouched {
-                what: format!("version {} of entry {}", record.version, record.entry),
-            });
-        }
-        index.insert(record.id(vault_id), i);
+    let ids: Vec<Digest> = file.versions.iter().map(|r| r.id(vault_id)).collect();
+    let mut index = DigestMap::with_capacity_and_hasher(ids.len(), hasher);
+    for (i, id) in ids.iter().enumerate() {
+        index.insert(*id, i);
     }
 
     if let Some(missing) = listed.iter().find(|tip| !index.contains_key(&tip.id)) {
@@ -380,7 +432,7 @@ fn index_versions(
         return Err(OpenError::Dropped { what });
     }
 
-    let mut covered: HashSet<Digest> = HashSet::with_capacity(index.len());
+    let mut covered = DigestSet::with_capacity_and_hasher(index.len(), hasher);
     let mut stack: Vec<Digest> = listed.iter().map(|tip| tip.id).collect();
     while let Some(at) = stack.pop() {
         if !covered.insert(at) {
@@ -425,7 +477,7 @@ fn index_versions(
             what: format!("version {} of entry {}", record.version, record.entry),
         });
     }
-    Ok(index)
+    Ok((index, ids))
 }
 
 fn history_broken(record: &VersionRecord, why: &str) -> OpenError {
@@ -440,21 +492,23 @@ fn history_broken(record: &VersionRecord, why: &str) -> OpenError {
 
 /// Checks the audit chain: every record a head names is present, every
 /// parent is present, and every record descends to one a head names.
-fn check_audit(file: &VaultFile, listed: &BTreeSet<Digest>) -> Result<BTreeSet<Digest>, OpenError> {
+fn check_audit(
+    file: &VaultFile,
+    listed: &BTreeSet<Digest>,
+    hasher: DigestKeyed,
+) -> Result<BTreeSet<Digest>, OpenError> {
     let vault_id = file.vault_id.as_str();
-    let index: HashMap<Digest, usize> = file
-        .audit
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id(vault_id), i))
-        .collect();
+    let mut index = DigestMap::with_capacity_and_hasher(file.audit.len(), hasher);
+    for (i, record) in file.audit.iter().enumerate() {
+        index.insert(record.id(vault_id), i);
+    }
     if listed.iter().any(|id| !index.contains_key(id)) {
         return Err(OpenError::Dropped {
             what: "the latest audit records".to_owned(),
         });
     }
 
-    let mut covered = HashSet::with_capacity(index.len());
+    let mut covered = DigestSet::with_capacity_and_hasher(index.len(), hasher);
     let mut stack: Vec<Digest> = listed.iter().copied().collect();
     while let Some(at) = stack.pop() {
         if !covered.insert(at) {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 
-use super::open::{OpenVault, part_aad, version_key_aad};
+use super::open::{EntryState, OpenVault, part_aad, version_key_aad};
 use super::records::VersionRecord;
 use super::write::audit_aad;
 use super::{EntryId, Role, VaultFile, VaultId};
@@ -56,9 +56,16 @@ impl OpenVault {
     }
 
     /// The newest head's counter and id, for [`crate::Trust::with_seen_head`].
+    /// The id is that of a content head (one by an editor or an admin): a
+    /// viewer's audit head shares its counter and adds only audit records.
     pub fn head_seen(&self) -> crate::trust::HeadSeen {
         let vault_id = self.vault_id();
-        let newest = self.file.heads.iter().max_by_key(|h| h.counter);
+        let newest = self
+            .file
+            .heads
+            .iter()
+            .filter(|h| super::head::is_current_content_head(h, &self.members))
+            .max_by_key(|h| h.counter);
         let id = newest.map(|h| h.id(vault_id)).unwrap_or(Digest([0; 32]));
         crate::trust::HeadSeen {
             counter: self.counter,
@@ -77,9 +84,9 @@ impl OpenVault {
             .entries
             .iter()
             .filter(|(_, state)| state.overview.change != Change::Delete)
-            .filter_map(|(id, _)| self.overview(id).ok())
+            .filter_map(|(id, state)| self.overview_of(id, state).ok())
             .collect();
-        list.sort_by_cached_key(|e| (e.title.to_lowercase(), e.id.clone()));
+        sort_by_title(&mut list);
         list
     }
 
@@ -100,9 +107,9 @@ impl OpenVault {
                     || hit(&body.folder)
                     || body.urls.iter().any(|u| hit(&u.url))
             })
-            .filter_map(|(id, _)| self.overview(id).ok())
+            .filter_map(|(id, state)| self.overview_of(id, state).ok())
             .collect();
-        found.sort_by_cached_key(|e| (e.title.to_lowercase(), e.id.clone()));
+        sort_by_title(&mut found);
         found
     }
 
@@ -111,6 +118,10 @@ impl OpenVault {
         if state.overview.change == Change::Delete {
             return Err(VaultError::Deleted(id.to_string()));
         }
+        self.overview_of(id, state)
+    }
+
+    fn overview_of(&self, id: &EntryId, state: &EntryState) -> Result<EntryOverview, VaultError> {
         let record = self.record(&state.latest)?;
         Ok(EntryOverview::from_body(
             id.clone(),
@@ -332,6 +343,12 @@ impl OpenVault {
     ) -> Result<SecretsBody, VaultError> {
         self.open_part(vault_id, index, "secrets")
     }
+}
+
+/// Sorts by title, ignoring case; entries of the same title stay in the
+/// order they came, which is by id (the sort is stable).
+fn sort_by_title(list: &mut [EntryOverview]) {
+    list.sort_by_cached_key(|e| e.title.to_lowercase());
 }
 
 fn info(id: Digest, record: &VersionRecord, body: &OverviewBody, latest: bool) -> VersionInfo {

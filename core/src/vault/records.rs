@@ -11,7 +11,7 @@ use crate::member::MemberCard;
 use crate::primitives::b64;
 use crate::primitives::hash::{Digest, sha256_parts};
 use crate::primitives::seal::Sealed;
-use crate::primitives::transcript::Transcript;
+use crate::primitives::transcript::{Sink, Transcript};
 
 /// A member's role in one vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -39,18 +39,68 @@ impl Role {
     }
 }
 
-fn seal_into(t: &mut Transcript, sealed: &Sealed) {
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn seal_into<S: Sink>(t: &mut Transcript<S>, sealed: &Sealed) {
     t.bytes(&sealed.nonce)
         .bytes(&sealed.commit)
         .bytes(&sealed.ct);
 }
 
-fn digest_into(t: &mut Transcript, digest: Option<&Digest>) {
+fn digest_into<S: Sink>(t: &mut Transcript<S>, digest: Option<&Digest>) {
     t.bytes(digest.map(|d| d.as_bytes().as_slice()).unwrap_or(&[]));
 }
 
-fn record_id(t: &Transcript, sig: &[u8; 64]) -> Digest {
-    sha256_parts(&[t.as_bytes(), sig])
+/// A signed record: its transcript's domain and fields, written to any sink
+/// so that its id is hashed without building the transcript in memory.
+trait Signed {
+    const DOMAIN: &'static str;
+    fn fields<S: Sink>(&self, vault_id: &str, t: &mut Transcript<S>);
+    fn sig(&self) -> &[u8; 64];
+
+    fn transcript(&self, vault_id: &str) -> Transcript {
+        let mut t = Transcript::new(Self::DOMAIN);
+        self.fields(vault_id, &mut t);
+        t
+    }
+
+    fn id(&self, vault_id: &str) -> Digest {
+        let mut t = Transcript::hashing(Self::DOMAIN);
+        self.fields(vault_id, &mut t);
+        t.finish(self.sig())
+    }
+}
+
+/// Makes a record [`Signed`] under `domain`, from its inherent
+/// `write_fields`, and gives it inherent `transcript` and `id`.
+macro_rules! signed_record {
+    ($record:ty, $domain:literal) => {
+        impl Signed for $record {
+            const DOMAIN: &'static str = $domain;
+
+            fn fields<S: Sink>(&self, vault_id: &str, t: &mut Transcript<S>) {
+                self.write_fields(vault_id, t);
+            }
+
+            fn sig(&self) -> &[u8; 64] {
+                &self.sig
+            }
+        }
+
+        impl $record {
+            pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
+                Signed::transcript(self, vault_id)
+            }
+
+            pub(crate) fn id(&self, vault_id: &str) -> Digest {
+                Signed::id(self, vault_id)
+            }
+        }
+    };
 }
 
 /// One change to the member list. The events form a chain: each names the
@@ -93,21 +143,22 @@ pub(crate) enum MemberChange {
     },
 }
 
+signed_record!(MemberEvent, "latchkey member event");
+
 impl MemberEvent {
-    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
-        let mut t = Transcript::new("latchkey member event");
+    fn write_fields<S: Sink>(&self, vault_id: &str, t: &mut Transcript<S>) {
         t.str(vault_id).u64(self.seq);
-        digest_into(&mut t, self.prev.as_ref());
+        digest_into(t, self.prev.as_ref());
         t.u64(self.time).str(&self.author);
         match &self.change {
             MemberChange::Create { card, name } => {
                 t.str("create");
-                card.transcript_into(&mut t);
-                seal_into(&mut t, name);
+                card.transcript_into(t);
+                seal_into(t, name);
             }
             MemberChange::Grant { card, role } => {
                 t.str("grant");
-                card.transcript_into(&mut t);
+                card.transcript_into(t);
                 t.str(role.as_str());
             }
             MemberChange::Revoke {
@@ -116,14 +167,9 @@ impl MemberEvent {
                 previous,
             } => {
                 t.str("revoke").str(member).u64(*epoch);
-                seal_into(&mut t, previous);
+                seal_into(t, previous);
             }
         }
-        t
-    }
-
-    pub(crate) fn id(&self, vault_id: &str) -> Digest {
-        record_id(&self.transcript(vault_id), &self.sig)
     }
 }
 
@@ -152,19 +198,15 @@ pub(crate) struct Wrap {
     pub(crate) sig: [u8; 64],
 }
 
+signed_record!(Wrap, "latchkey wrap");
+
 impl Wrap {
-    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
-        let mut t = Transcript::new("latchkey wrap");
+    fn write_fields<S: Sink>(&self, vault_id: &str, t: &mut Transcript<S>) {
         t.str(vault_id)
             .u64(self.epoch)
             .str(&self.recipient)
             .bytes(&self.fingerprint);
         t.bytes(&self.wrapped).str(&self.author);
-        t
-    }
-
-    pub(crate) fn id(&self, vault_id: &str) -> Digest {
-        record_id(&self.transcript(vault_id), &self.sig)
     }
 }
 
@@ -206,21 +248,17 @@ pub(crate) struct VersionRecord {
     pub(crate) sig: [u8; 64],
 }
 
+signed_record!(VersionRecord, "latchkey version");
+
 impl VersionRecord {
-    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
-        let mut t = Transcript::new("latchkey version");
+    fn write_fields<S: Sink>(&self, vault_id: &str, t: &mut Transcript<S>) {
         t.str(vault_id).str(&self.entry).u64(self.version);
-        digest_into(&mut t, self.parent.as_ref());
+        digest_into(t, self.parent.as_ref());
         t.list(self.resolves.iter().map(|d| d.as_bytes().as_slice()));
         t.u64(self.epoch).str(&self.author).u64(self.time);
-        seal_into(&mut t, &self.key);
-        seal_into(&mut t, &self.overview);
-        seal_into(&mut t, &self.secrets);
-        t
-    }
-
-    pub(crate) fn id(&self, vault_id: &str) -> Digest {
-        record_id(&self.transcript(vault_id), &self.sig)
+        seal_into(t, &self.key);
+        seal_into(t, &self.overview);
+        seal_into(t, &self.secrets);
     }
 }
 
@@ -241,18 +279,14 @@ pub(crate) struct AuditStored {
     pub(crate) sig: [u8; 64],
 }
 
+signed_record!(AuditStored, "latchkey audit record");
+
 impl AuditStored {
-    pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
-        let mut t = Transcript::new("latchkey audit record");
+    fn write_fields<S: Sink>(&self, vault_id: &str, t: &mut Transcript<S>) {
         t.str(vault_id)
             .list(self.parents.iter().map(|d| d.as_bytes().as_slice()));
         t.u64(self.epoch).str(&self.author).u64(self.time);
-        seal_into(&mut t, &self.body);
-        t
-    }
-
-    pub(crate) fn id(&self, vault_id: &str) -> Digest {
-        record_id(&self.transcript(vault_id), &self.sig)
+        seal_into(t, &self.body);
     }
 }
 
@@ -285,6 +319,10 @@ pub(crate) struct HeadRecord {
 impl HeadRecord {
     /// What the MAC covers.
     pub(crate) fn mac_transcript(&self, vault_id: &str) -> Transcript {
+        self.mac_transcript_over(vault_id, &self.tips_digest())
+    }
+
+    fn mac_transcript_over(&self, vault_id: &str, tips: &Digest) -> Transcript {
         let mut t = Transcript::new("latchkey head");
         t.str(vault_id).u64(self.counter);
         t.list(self.supersedes.iter().map(|d| d.as_bytes().as_slice()));
@@ -292,7 +330,7 @@ impl HeadRecord {
             .u64(self.time)
             .u64(self.epoch)
             .bytes(self.members.as_bytes());
-        t.bytes(self.tips_digest().as_bytes());
+        t.bytes(tips.as_bytes());
         t.list(self.audit.iter().map(|d| d.as_bytes().as_slice()));
         t
     }
@@ -300,24 +338,38 @@ impl HeadRecord {
     /// The latest versions enter the MAC and signature through one digest,
     /// so a head over 100,000 entries is hashed once, not once per use.
     fn tips_digest(&self) -> Digest {
-        let mut t = Transcript::new("latchkey head tips");
+        let mut t = Transcript::hashing("latchkey head tips");
         t.u64(self.versions.len() as u64);
         for tip in &self.versions {
             t.str(&tip.entry).u64(tip.version).bytes(tip.id.as_bytes());
         }
-        sha256_parts(&[t.as_bytes()])
+        t.finish(&[])
     }
 
     /// What the signature covers: the MAC transcript and the MAC.
     pub(crate) fn transcript(&self, vault_id: &str) -> Transcript {
-        let mut t = self.mac_transcript(vault_id);
-        t.bytes(&self.mac);
-        t
+        self.transcripts(vault_id).signed
     }
 
     pub(crate) fn id(&self, vault_id: &str) -> Digest {
-        record_id(&self.transcript(vault_id), &self.sig)
+        self.transcripts(vault_id).id
     }
+
+    /// The MAC transcript, the signature transcript and the id, with the
+    /// tips hashed once for all three.
+    pub(crate) fn transcripts(&self, vault_id: &str) -> HeadTranscripts {
+        let mac = self.mac_transcript(vault_id);
+        let mut signed = mac.clone();
+        signed.bytes(&self.mac);
+        let id = sha256_parts(&[signed.as_bytes(), &self.sig]);
+        HeadTranscripts { mac, signed, id }
+    }
+}
+
+pub(crate) struct HeadTranscripts {
+    pub(crate) mac: Transcript,
+    pub(crate) signed: Transcript,
+    pub(crate) id: Digest,
 }
 
 /// One latest version as a head names it. The entry and version number are

@@ -28,12 +28,22 @@ impl OpenVault {
         allowed: fn(Role) -> bool,
         action: &'static str,
     ) -> Result<Role, VaultError> {
-        let role = self.members.role(&self.me.card.id).unwrap_or(Role::Viewer);
+        let role = self.my_role();
         if allowed(role) {
             Ok(role)
         } else {
             Err(VaultError::NotAllowed { role, action })
         }
+    }
+
+    /// This member's role now. With the `forgery` feature (attacker fixtures
+    /// only) it is the role a modified client pretends to have.
+    pub(super) fn my_role(&self) -> Role {
+        #[cfg(feature = "forgery")]
+        if let Some(role) = self.pretend {
+            return role;
+        }
+        self.members.role(&self.me.card.id).unwrap_or(Role::Viewer)
     }
 
     pub fn add<R: rand_core::CryptoRng + ?Sized>(

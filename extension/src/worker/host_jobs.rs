@@ -2,7 +2,9 @@
 
 use super::{Purpose, Worker, error};
 use crate::host::{Answer, HostError, Job, Step};
-use crate::message::Reply;
+use zeroize::Zeroizing;
+
+use crate::message::{Reply, VaultState};
 
 /// The native host's jobs: each starts here and ends in `host_done`.
 impl Worker {
@@ -62,6 +64,17 @@ impl Worker {
         }
         self.session_job(Job::LoadKey { member }, Purpose::Other)
             .unwrap_or_else(|e| error(&e.to_string()))
+    }
+
+    /// A job that brings the open vault and the host's vault file together,
+    /// when the vault changed since the last one and this browser is paired.
+    pub fn sync_job(&mut self) -> Option<Reply> {
+        let due = self.sync_due && self.identity.is_some();
+        if !due || self.session.state() != VaultState::Unlocked {
+            return None;
+        }
+        self.sync_due = false;
+        self.session_job(Job::ReadVault, Purpose::Sync).ok()
     }
 
     pub(super) fn session_job(&mut self, job: Job, purpose: Purpose) -> Result<Reply, HostError> {
@@ -150,7 +163,54 @@ impl Worker {
                 }
                 Err(e) => error(&e.to_string()),
             },
-            Answer::KeyDeleted { .. } => Reply::Done,
+            Answer::KeyDeleted { .. } | Answer::VaultWritten => Reply::Done,
+            Answer::Member(member) => self.adopt_member(member),
+            Answer::Vault(vault) => match purpose {
+                Purpose::AdoptVault(member) => self.adopt(&member, vault),
+                Purpose::Sync => self.synced(vault),
+                _ => error("the host's vault was not asked for"),
+            },
+        }
+    }
+
+    pub(super) fn adopt_member(&mut self, member: Option<String>) -> Reply {
+        let Some(member) = member else {
+            return error(
+                "the latchkey host keeps no member yet; create one with `latchkey \
+                 member-create`, or create a vault here instead",
+            );
+        };
+        self.session_job(Job::ReadVault, Purpose::AdoptVault(Zeroizing::new(member)))
+            .unwrap_or_else(|e| error(&e.to_string()))
+    }
+
+    pub(super) fn adopt(&mut self, member: &str, vault: Option<String>) -> Reply {
+        let Some(vault) = vault else {
+            return error(
+                "the latchkey host keeps no vault yet; create one with `latchkey create`, or \
+                 create a vault here instead",
+            );
+        };
+        match self.session.adopt(member, &vault) {
+            Ok(()) => Reply::Done,
+            Err(e) => error(&e.to_string()),
+        }
+    }
+
+    /// The host's vault file arrived for a sync: merge it in, write back what it lacks.
+    pub(super) fn synced(&mut self, vault: Option<String>) -> Reply {
+        // A host with no vault file, or another vault, is left alone: this copy
+        // is shared only with a host vault of the same id.
+        let Some(vault) = vault else {
+            return Reply::Done;
+        };
+        match self.session.merge_from(&vault) {
+            Ok(Some(merged)) => self
+                .session_job(Job::WriteVault { vault: merged }, Purpose::Other)
+                .unwrap_or_else(|e| error(&e.to_string())),
+            Ok(None) => Reply::Done,
+            Err(crate::session::SessionError::OtherVault) => Reply::Done,
+            Err(e) => error(&e.to_string()),
         }
     }
 
