@@ -34,6 +34,28 @@ async function back(popup) {
 
 const text = (page, selector) => page.$eval(selector, (el) => el.textContent);
 
+// Presses Tab until the control `last` has the focus; every control on the
+// way must show a focus ring. Returns what was reached (ids, or tag:text).
+async function tabUntil(popup, last) {
+  const reached = new Set();
+  for (let i = 0; i < 80 && !reached.has(last); i++) {
+    await popup.keyboard.press("Tab");
+    const seen = await popup.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return { key: "(page)", ring: true };
+      const style = getComputedStyle(el);
+      return {
+        key: el.id || `${el.tagName.toLowerCase()}:${el.textContent.trim()}`,
+        ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+      };
+    });
+    assert.ok(seen.ring, `${seen.key} has no visible focus`);
+    assert.notEqual(seen.key, "(page)", `the focus left the page before ${last}`);
+    reached.add(seen.key);
+  }
+  return reached;
+}
+
 // storage.session as the popup page sees it: `call` is get, set or remove.
 function sessionArea(popup, call, arg) {
   return popup.evaluate(
@@ -306,37 +328,55 @@ for (const kind of h.BROWSERS) {
       assert.equal(await popup.evaluate(() => document.activeElement?.id), "lock");
       await popup.keyboard.press("Tab");
 
-      const reached = new Set(["lock"]);
-      // Up to the last control, so the focus stays in the page.
-      for (let i = 0; i < 80 && !reached.has("summary:Settings"); i++) {
-        await popup.keyboard.press("Tab");
-        const seen = await popup.evaluate(() => {
-          const el = document.activeElement;
-          // Past the last control the focus leaves the page for the browser.
-          if (!el || el === document.body) return { key: "(page)", ring: true };
-          const style = getComputedStyle(el);
-          return {
-            key: el.id || `${el.tagName.toLowerCase()}:${el.textContent.trim()}`,
-            ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
-          };
-        });
-        assert.ok(seen.ring, `${seen.key} has no visible focus`);
-        reached.add(seen.key);
-      }
+      const reached = await tabUntil(popup, "summary:Settings");
+      reached.add("lock");
       for (const control of ["lock", "button:Fill", "button:Open", "summary:Add an entry",
         "summary:Password generator", "summary:Settings"]) {
         assert.ok(reached.has(control), `${control} is not reached by Tab: ${[...reached]}`);
       }
 
-      // Enter opens an entry, Space goes back; nothing scrolls sideways at 400 px.
-      await popup.focus("#entries li button:nth-of-type(4)");
+      // Enter on a row's Open shows the entry; its controls are all on the Tab path.
+      await popup.evaluate(() => {
+        const rows = [...document.querySelectorAll("#entries li")];
+        const name = (li) => li.querySelector(".name").textContent;
+        const codes = rows.find((li) => name(li).startsWith("Codes A"));
+        [...codes.querySelectorAll("button")].find((b) => b.textContent === "Open").focus();
+      });
       await popup.keyboard.press("Enter");
       await h.waitVisible(popup, "#entry-view");
+      await h.waitVisible(popup, "#otp-copy");
+      await popup.focus("#view-back");
+      const inView = await tabUntil(popup, "view-history");
+      for (const control of ["otp-copy", "view-fill", "view-reveal", "view-copy", "view-edit"]) {
+        assert.ok(inView.has(control), `${control} is not reached by Tab: ${[...inView]}`);
+      }
       const wide = await popup.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       assert.ok(wide <= 0, `the entry view scrolls sideways by ${wide}px`);
       await popup.focus("#view-back");
       await popup.keyboard.press(" ");
       await h.waitVisible(popup, "#list-view");
+
+      // Enter on the generator's summary opens it; Space ticks a box.
+      await popup.focus("#generator summary");
+      await popup.keyboard.press("Enter");
+      await popup.waitForFunction(() => document.getElementById("generator").open);
+      // Space picks the password kind (the test before left passphrases on).
+      await popup.focus("#gen-password");
+      await popup.keyboard.press(" ");
+      await h.waitVisible(popup, "#gen-password-opts");
+      await popup.focus("#generator summary");
+      const inGenerator = await tabUntil(popup, "gen-make");
+      for (const control of ["gen-password", "gen-length", "gen-lower", "gen-alike"]) {
+        assert.ok(inGenerator.has(control), `${control} is not reached: ${[...inGenerator]}`);
+      }
+      const ticked = () => popup.$eval("#gen-alike", (el) => el.checked);
+      const before = await ticked();
+      await popup.focus("#gen-alike");
+      await popup.keyboard.press(" ");
+      assert.equal(await ticked(), !before);
+      await popup.keyboard.press(" ");
+      await popup.evaluate(() => (document.getElementById("generator").open = false));
+
       await popup.evaluate(() => {
         for (const d of document.querySelectorAll("details")) d.open = true;
       });
