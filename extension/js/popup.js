@@ -40,14 +40,29 @@ async function hostLine() {
   $("host").dataset.state = host.installed ? (host.paired ? "paired" : "unpaired") : "missing";
 }
 
-async function refresh() {
+// Redraws for the vault's state. `askHost` is false for the redraws made
+// while the page stays open, so they start no job with the native host that
+// could crowd out one the user started.
+async function refresh(askHost = true) {
+  try {
+    await redraw(askHost);
+  } finally {
+    // How many redraws have finished, so a driver can wait for one to end.
+    const done = Number(document.body.dataset.redraws ?? 0) + 1;
+    document.body.dataset.redraws = String(done);
+  }
+}
+
+async function redraw(askHost) {
   const { state, quick_unlock: quick, paired } = await send({ type: "status" });
   show(state, quick);
   $("from-host").hidden = !(state === "no_vault" && paired);
-  hostLine().catch((e) => {
-    $("host").textContent = e.message;
-    $("host").hidden = false;
-  });
+  if (askHost) {
+    hostLine().catch((e) => {
+      $("host").textContent = e.message;
+      $("host").hidden = false;
+    });
+  }
   if (state === "unlocked") {
     await list();
     await showOffer();
@@ -89,7 +104,8 @@ let drawn = "";
 
 async function list() {
   const tab = await targetTab();
-  const { entries } = await send({ type: "list", site: tab?.url ?? null, query: $("search").value });
+  const query = $("search").value;
+  const { entries } = await send({ type: "list", site: tab?.url ?? null, query });
   const key = JSON.stringify(entries);
   if (key === drawn) return;
   drawn = key;
@@ -205,14 +221,14 @@ $("search").addEventListener("input", () => list().catch((e) => say(e.message)))
 // The worker locked on its own (the idle timer): show it at once.
 api.storage.onChanged.addListener((changes, area) => {
   if (area === "session" && changes.session && !changes.session.newValue) {
-    refresh().catch((e) => say(e.message));
+    refresh(false).catch((e) => say(e.message));
   }
 });
 
 // The popup page kept open in a tab shows what changed while it was away
 // (an offer made, a lock); the toolbar popup is new each time anyway.
 document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible") refresh().catch((e) => say(e.message));
+  if (document.visibilityState === "visible") refresh(false).catch((e) => say(e.message));
 });
 
 setUpEntryView(list);

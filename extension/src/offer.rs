@@ -63,11 +63,20 @@ pub enum Verdict {
     Changed { entry: String, title: String },
 }
 
+/// The login last filled into a tab, so that submitting it is known at once:
+/// no decrypting to compare, and no audit record for every filled login.
+struct Filled {
+    origin: String,
+    username: String,
+    password: Secret,
+}
+
 /// Every tab's waiting offer, and the badge changes still to be shown.
 #[derive(Default)]
 pub struct Offers {
     by_tab: HashMap<i64, Offer>,
     badges: Vec<(i64, String)>,
+    filled: HashMap<i64, Filled>,
 }
 
 /// Whether the frame may make an offer: the top frame, or a frame whose
@@ -119,6 +128,32 @@ impl Offers {
         self.by_tab.insert(frame.tab_id, offer);
     }
 
+    /// Remembers the credential just filled into a frame of `tab_id`.
+    pub fn remember_fill(&mut self, tab_id: i64, origin: &str, username: &str, password: &str) {
+        let filled = Filled {
+            origin: origin.to_owned(),
+            username: username.to_owned(),
+            password: Secret::new(password.to_owned()),
+        };
+        self.filled.insert(tab_id, filled);
+    }
+
+    /// Whether the frame submits exactly the login last filled into its tab
+    /// on its own origin (compared in constant time).
+    pub fn is_last_fill(&self, frame: &PageFrame, username: &str, password: &str) -> bool {
+        self.filled.get(&frame.tab_id).is_some_and(|f| {
+            f.origin == frame.url.origin().ascii_serialization()
+                && f.username == username
+                && f.password == Secret::new(password.to_owned())
+        })
+    }
+
+    /// A tab closed: its offer and its last fill go.
+    pub fn forget_tab(&mut self, tab_id: i64) {
+        self.drop_tab(tab_id);
+        self.filled.remove(&tab_id);
+    }
+
     /// What the popup shows for the tab.
     pub fn view(&self, tab_id: i64) -> Option<OfferView> {
         self.by_tab.get(&tab_id).map(|o| OfferView {
@@ -146,8 +181,9 @@ impl Offers {
         }
     }
 
-    /// Forgets every offer (on lock).
+    /// Forgets every offer and every last fill (on lock).
     pub fn drop_all(&mut self) {
+        self.filled.clear();
         let tabs: Vec<i64> = self.by_tab.keys().copied().collect();
         for tab in tabs {
             self.drop_tab(tab);
@@ -245,6 +281,7 @@ impl Session {
 /// Checks and judges a submitted login for the worker.
 pub fn submitted(
     session: &mut Session,
+    offers: &Offers,
     frame: &PageFrame,
     tab_url: Option<&str>,
     username: &str,
@@ -254,6 +291,9 @@ pub fn submitted(
     may_offer(frame, tab_url)?;
     if password.is_empty() {
         return Err(OfferError::NoPassword);
+    }
+    if offers.is_last_fill(frame, username, password) {
+        return Ok(Verdict::Known);
     }
     match session.judge_login(&frame.url, username, password, now) {
         Ok(verdict) => Ok(verdict),

@@ -17,7 +17,7 @@ fn submit(w: &mut Worker, sender: &str, username: &str, password: &str) -> Value
     ask(w, message, sender)
 }
 
-fn offer(w: &mut Worker) -> Value {
+fn offer_of(w: &mut Worker) -> Value {
     ask(w, json!({ "type": "offer", "tab_id": TAB }), &popup())["offer"].clone()
 }
 
@@ -27,7 +27,7 @@ fn a_new_login_is_offered_with_a_badge_and_saved() {
     let top = page(&format!("{SITE}/login"), 0, None);
     assert_eq!(submit(&mut w, &top, "bob", "hunter2")["type"], "done");
     assert_eq!(w.take_badges(), vec![(TAB, "+".to_owned())]);
-    let shown = offer(&mut w);
+    let shown = offer_of(&mut w);
     assert_eq!(
         (shown["kind"].as_str(), shown["site"].as_str()),
         (Some("save"), Some("127.0.0.1"))
@@ -44,7 +44,7 @@ fn a_new_login_is_offered_with_a_badge_and_saved() {
     );
     assert_eq!(saved["type"], "done");
     assert_eq!(w.take_badges(), vec![(TAB, String::new())]);
-    assert_eq!(offer(&mut w), Value::Null);
+    assert_eq!(offer_of(&mut w), Value::Null);
     let listed = ask(
         &mut w,
         json!({ "type": "list", "site": format!("{SITE}/x") }),
@@ -68,7 +68,7 @@ fn a_new_login_is_offered_with_a_badge_and_saved() {
 
     // The same login again is known: no offer.
     submit(&mut w, &top, "bob", "hunter2");
-    assert_eq!(offer(&mut w), Value::Null);
+    assert_eq!(offer_of(&mut w), Value::Null);
     assert!(w.take_badges().is_empty());
 }
 
@@ -78,13 +78,13 @@ fn a_changed_password_is_offered_as_an_update() {
     let top = page(&format!("{SITE}/"), 0, None);
     submit(&mut w, &top, "alice", "pw-1");
     assert_eq!(
-        offer(&mut w),
+        offer_of(&mut w),
         Value::Null,
         "the saved password makes no offer"
     );
 
     submit(&mut w, &top, "alice", "pw-2");
-    let shown = offer(&mut w);
+    let shown = offer_of(&mut w);
     assert_eq!(
         (shown["kind"].as_str(), shown["title"].as_str()),
         (Some("update"), Some("Site"))
@@ -118,11 +118,11 @@ fn only_top_and_same_origin_frames_offer() {
     let unknown_top = page(&format!("{SITE}/login"), 3, None);
     assert_eq!(submit(&mut w, &unknown_top, "eve", "x")["type"], "refused");
     assert!(w.take_badges().is_empty());
-    assert_eq!(offer(&mut w), Value::Null);
+    assert_eq!(offer_of(&mut w), Value::Null);
 
     let same = page(&format!("{SITE}/login"), 3, Some(&top_url));
     assert_eq!(submit(&mut w, &same, "eve", "x")["type"], "done");
-    assert_eq!(offer(&mut w)["kind"], "save");
+    assert_eq!(offer_of(&mut w)["kind"], "save");
 
     // Not from our own pages, and nothing with an empty password.
     assert_eq!(submit(&mut w, &popup(), "eve", "x")["type"], "refused");
@@ -140,7 +140,7 @@ fn not_now_and_lock_drop_offers() {
         json!({ "type": "dismiss_offer", "tab_id": TAB }),
         &popup(),
     );
-    assert_eq!(offer(&mut w), Value::Null);
+    assert_eq!(offer_of(&mut w), Value::Null);
 
     submit(&mut w, &top, "bob", "b");
     w.take_badges();
@@ -152,4 +152,36 @@ fn not_now_and_lock_drop_offers() {
         locked["reason"].as_str().unwrap().contains("locked"),
         "{locked}"
     );
+}
+
+#[test]
+fn submitting_the_login_just_filled_decrypts_nothing() {
+    let (mut w, entry) = worker_with_entry();
+    let url = format!("{SITE}/login");
+    let offer = w.begin_fill(
+        crate::fill::FillTrigger::Popup,
+        TAB,
+        &entry,
+        crate::tests::NOW_MS,
+    );
+    let offer = serde_json::to_value(offer).unwrap();
+    let claim = json!({ "type": "fill_claim", "request_id": offer["request_id"] });
+    assert_eq!(
+        ask(&mut w, claim, &page(&url, 0, None))["type"],
+        "credential"
+    );
+    w.session().take_changes();
+
+    // No store change means no audit record: nothing was decrypted.
+    submit(&mut w, &page(&url, 0, None), "alice", "pw-1");
+    assert!(w.session().take_changes().is_none());
+    assert_eq!(offer_of(&mut w), Value::Null);
+
+    // Another password for the same login is still compared and offered.
+    submit(&mut w, &page(&url, 0, None), "alice", "pw-3");
+    assert!(
+        w.session().take_changes().is_some(),
+        "the comparison is audited"
+    );
+    assert_eq!(offer_of(&mut w)["kind"], "update");
 }

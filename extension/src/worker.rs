@@ -155,7 +155,7 @@ impl Worker {
 
     /// A tab closed: its offer goes.
     pub fn tab_closed(&mut self, tab_id: i64) {
-        self.offers.drop_tab(tab_id);
+        self.offers.forget_tab(tab_id);
     }
 
     /// Takes the pairing `storage.local` held.
@@ -398,8 +398,15 @@ impl Worker {
         now_ms: f64,
     ) -> Reply {
         let now = (now_ms / 1000.0) as u64;
-        let verdict =
-            crate::offer::submitted(&mut self.session, frame, tab_url, &username, &password, now);
+        let verdict = crate::offer::submitted(
+            &mut self.session,
+            &self.offers,
+            frame,
+            tab_url,
+            &username,
+            &password,
+            now,
+        );
         match verdict {
             Ok(verdict) => {
                 self.offers.keep(frame, username, password, verdict);
@@ -422,12 +429,17 @@ impl Worker {
             Err(e) => return refused(&e.to_string()),
         };
         match self.session.credential(&grant, (now_ms / 1000.0) as u64) {
-            Ok(c) => Reply::Credential {
-                origin: grant.origin().to_owned(),
-                username: c.username,
-                password: c.password.to_string(),
-                otp: c.otp.map(|o| o.to_string()),
-            },
+            Ok(c) => {
+                let origin = grant.origin();
+                let offers = &mut self.offers;
+                offers.remember_fill(frame.tab_id, origin, &c.username, &c.password);
+                Reply::Credential {
+                    origin: origin.to_owned(),
+                    username: c.username,
+                    password: c.password.to_string(),
+                    otp: c.otp.map(|o| o.to_string()),
+                }
+            }
             Err(e) => refused(&e.to_string()),
         }
     }

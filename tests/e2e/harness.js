@@ -162,10 +162,26 @@ export async function extensionTab(browser, url) {
   throw new Error(`latchkey did not open ${url}`);
 }
 
+// Brings the popup tab to the front. A popup that was hidden redraws when it
+// is shown again (for the tab now in question); this waits for that redraw
+// to finish, so no row is clicked while it is being replaced.
 export async function openPopup(session) {
   const page = session.popup;
+  const before = await page
+    .evaluate(() => ({
+      hidden: document.visibilityState === "hidden",
+      redraws: Number(document.body?.dataset.redraws ?? 0),
+    }))
+    .catch(() => ({ hidden: false, redraws: 0 }));
   await page.bringToFront();
   await page.waitForFunction(() => document.getElementById("status") !== null);
+  if (before.hidden) {
+    await page.waitForFunction(
+      (n) => Number(document.body.dataset.redraws ?? 0) > n,
+      { timeout: 10_000 },
+      before.redraws,
+    );
+  }
   return page;
 }
 
@@ -203,15 +219,12 @@ export async function addEntry(popup, entry) {
   );
 }
 
-// Clicks the Fill button of the entry with this title, as a person would,
-// then brings the filled page back to the front (a background tab runs no
-// animation frames, which the driver's waits rely on).
-export async function clickFill(popup, title, page) {
-  await popup.evaluate(() => (document.getElementById("status").textContent = ""));
-  // The popup redraws its list when it is shown again, which can replace
-  // the row between finding its button and clicking it: find it again then.
+// Clicks the button `label` of the entry row with this title, as a person
+// would. The list is redrawn when what it shows changes (the popup's target
+// tab, an edit); a row replaced between finding and clicking is found again.
+export async function clickRowButton(popup, title, label) {
   for (let attempt = 1; ; attempt++) {
-    const handle = await popup.waitForFunction(
+    const row = await popup.waitForFunction(
       (title) =>
         [...document.querySelectorAll("#entries li")].find((li) =>
           li.querySelector(".name").textContent.startsWith(title),
@@ -219,14 +232,25 @@ export async function clickFill(popup, title, page) {
       {},
       title,
     );
+    const buttons = await row.asElement().$$("button");
     try {
-      await (await handle.asElement().$("button")).click();
-      break;
+      for (const b of buttons) {
+        if ((await b.evaluate((el) => el.textContent)) === label) return await b.click();
+      }
+      throw new Error(`the row of ${title} has no ${label} button`);
     } catch (e) {
       if (attempt >= 5 || !/detached|not clickable/.test(e.message)) throw e;
       await sleep(100);
     }
   }
+}
+
+// Clicks the Fill button of the entry with this title, then brings the
+// filled page back to the front (a background tab runs no animation frames,
+// which the driver's waits rely on).
+export async function clickFill(popup, title, page) {
+  await popup.evaluate(() => (document.getElementById("status").textContent = ""));
+  await clickRowButton(popup, title, "Fill");
   await popup.waitForFunction(() => /Filling/.test(document.getElementById("status").textContent));
   await page?.bringToFront();
 }

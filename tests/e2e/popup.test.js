@@ -21,34 +21,48 @@ const LOOK_ALIKES = "0Oo1lI|5S2Z8B`'\",.;:";
 
 // Opens the entry view of the entry with this title with its Open button.
 async function openEntry(popup, title) {
-  const row = await popup.waitForFunction(
-    (title) =>
-      [...document.querySelectorAll("#entries li")].find((li) =>
-        li.querySelector(".name").textContent.startsWith(title),
-      ),
-    {},
-    title,
-  );
-  const buttons = await row.asElement().$$("button");
-  for (const b of buttons) {
-    if ((await b.evaluate((el) => el.textContent)) === "Open") await b.click();
-  }
+  await h.clickRowButton(popup, title, "Open");
   await h.waitVisible(popup, "#entry-view");
 }
 
+// Back to the list; the search has the focus once the list is drawn again.
 async function back(popup) {
   await popup.click("#view-back");
   await h.waitVisible(popup, "#list-view");
+  await popup.waitForFunction(() => document.activeElement?.id === "search");
 }
 
 const text = (page, selector) => page.$eval(selector, (el) => el.textContent);
 
-async function fillAndSubmit(session, fixtures, url, title, kase) {
-  const page = await h.fillPage(session, url, title);
-  await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-  await h.submit(fixtures, page, kase);
-  await page.close();
-  return fixtures.received(kase).at(-1);
+// Presses Tab until the control `last` has the focus; every control on the
+// way must show a focus ring. Returns what was reached (ids, or tag:text).
+async function tabUntil(popup, last) {
+  const reached = new Set();
+  for (let i = 0; i < 80 && !reached.has(last); i++) {
+    await popup.keyboard.press("Tab");
+    const seen = await popup.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return { key: "(page)", ring: true };
+      const style = getComputedStyle(el);
+      return {
+        key: el.id || `${el.tagName.toLowerCase()}:${el.textContent.trim()}`,
+        ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+      };
+    });
+    assert.ok(seen.ring, `${seen.key} has no visible focus`);
+    assert.notEqual(seen.key, "(page)", `the focus left the page before ${last}`);
+    reached.add(seen.key);
+  }
+  return reached;
+}
+
+// storage.session as the popup page sees it: `call` is get, set or remove.
+function sessionArea(popup, call, arg) {
+  return popup.evaluate(
+    (call, arg) => (globalThis.browser ?? globalThis.chrome).storage.session[call](arg),
+    call,
+    arg,
+  );
 }
 
 // The badge text of the tab the popup acts on, read in the popup page.
@@ -56,7 +70,8 @@ function badgeOfTarget(popup) {
   return popup.evaluate(async () => {
     const api = globalThis.browser ?? globalThis.chrome;
     const self = await api.tabs.getCurrent();
-    const others = (await api.tabs.query({ windowId: self.windowId })).filter((t) => t.id !== self.id);
+    const tabs = await api.tabs.query({ windowId: self.windowId });
+    const others = tabs.filter((t) => t.id !== self.id);
     others.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
     return api.action.getBadgeText({ tabId: others[0].id });
   });
@@ -87,6 +102,15 @@ for (const kind of h.BROWSERS) {
       });
     });
 
+    // Fills the entry into the plain fixture, submits, and returns what the server got.
+    async function fillPlain(title) {
+      const page = await h.fillPage(session, `${A}/plain.html`, title);
+      await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
+      await h.submit(fixtures, page, "plain");
+      await page.close();
+      return fixtures.received("plain").at(-1);
+    }
+
     after(async () => {
       await session?.close();
       await fixtures?.close();
@@ -95,7 +119,9 @@ for (const kind of h.BROWSERS) {
     test("TOTP: the code shown is RFC 6238's, with the seconds left", async () => {
       const popup = await h.openPopup(session);
       await openEntry(popup, "Codes A");
-      await popup.waitForFunction(() => /^\d{6}$/.test(document.getElementById("otp-code").textContent));
+      await popup.waitForFunction(() =>
+        /^\d{6}$/.test(document.getElementById("otp-code").textContent),
+      );
       const now = Date.now() / 1000;
       const code = await text(popup, "#otp-code");
       const left = Number((await text(popup, "#otp-left")).match(/^(\d+) s left$/)[1]);
@@ -120,7 +146,9 @@ for (const kind of h.BROWSERS) {
       await back(popup);
 
       const page = await h.fillPage(session, `${A}/otp.html`, "Counter A");
-      await page.waitForFunction(() => [...document.querySelectorAll(".otp input")].every((i) => i.value));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll(".otp input")].every((i) => i.value),
+      );
       await h.submit(fixtures, page, "otp");
       assert.equal(fixtures.received("otp").at(-1).code, HOTP_CODES[2]);
       await page.close();
@@ -141,9 +169,13 @@ for (const kind of h.BROWSERS) {
       await popup.click("#gen-alike");
       for (let i = 0; i < 5; i++) {
         await popup.click("#gen-make");
-        await popup.waitForFunction(() => document.getElementById("gen-output").textContent.length === 31);
+        await popup.waitForFunction(
+          () => document.getElementById("gen-output").textContent.length === 31,
+        );
         const made = await text(popup, "#gen-output");
-        const allowed = [..."abcdefghijklmnopqrstuvwxyz0123456789"].filter((c) => !LOOK_ALIKES.includes(c));
+        const allowed = [..."abcdefghijklmnopqrstuvwxyz0123456789"].filter(
+          (c) => !LOOK_ALIKES.includes(c),
+        );
         assert.ok([...made].every((c) => allowed.includes(c)), made);
         assert.ok(/[a-z]/.test(made) && /[0-9]/.test(made), made);
         await popup.evaluate(() => (document.getElementById("gen-output").textContent = ""));
@@ -155,7 +187,9 @@ for (const kind of h.BROWSERS) {
       await popup.$eval("#gen-separator", (el) => (el.value = ""));
       await popup.type("#gen-separator", "_");
       await popup.click("#gen-make");
-      await popup.waitForFunction(() => document.getElementById("gen-output").textContent.includes("_"));
+      await popup.waitForFunction(() =>
+        document.getElementById("gen-output").textContent.includes("_"),
+      );
       const phrase = await text(popup, "#gen-output");
       assert.equal(phrase.split("_").length, 4, phrase);
       assert.ok(phrase.split("_").every((w) => /^\p{L}+$/u.test(w)), phrase);
@@ -182,11 +216,13 @@ for (const kind of h.BROWSERS) {
       await h.waitVisible(popup, "#edit");
       await popup.type("#edit-password", "N3w-pass!");
       await popup.click("#edit button[type=submit]");
-      await popup.waitForFunction(() => /Saved the changes/.test(document.getElementById("status").textContent));
+      await popup.waitForFunction(() =>
+        /Saved the changes/.test(document.getElementById("status").textContent),
+      );
       await popup.click("#view-history");
       await popup.waitForFunction(() => document.querySelectorAll("#versions li").length === 2);
       await back(popup);
-      const edited = await fillAndSubmit(session, fixtures, `${A}/plain.html`, "Fixture A", "plain");
+      const edited = await fillPlain("Fixture A");
       assert.deepEqual(edited, { username: ALICE.username, password: "N3w-pass!" });
 
       await openEntry(await h.openPopup(session), "Fixture A");
@@ -196,7 +232,7 @@ for (const kind of h.BROWSERS) {
       await popup.waitForFunction(() => document.querySelectorAll("#versions li").length === 3);
       assert.match(await text(popup, "#versions li[data-version='3']"), /rollback to version 1/);
       await back(popup);
-      const old = await fillAndSubmit(session, fixtures, `${A}/plain.html`, "Fixture A", "plain");
+      const old = await fillPlain("Fixture A");
       assert.deepEqual(old, ALICE);
     });
 
@@ -221,7 +257,7 @@ for (const kind of h.BROWSERS) {
       await popup.waitForFunction(() => document.getElementById("offer").hidden);
       assert.equal(await badgeOfTarget(popup), "");
       await page.close();
-      const saved = await fillAndSubmit(session, fixtures, `${A}/plain.html`, "127.0.0.1 — dave", "plain");
+      const saved = await fillPlain("127.0.0.1 — dave");
       assert.deepEqual(saved, { username: "dave", password: "Fresh-1!" });
 
       // The same login again is known: no offer.
@@ -239,6 +275,23 @@ for (const kind of h.BROWSERS) {
       await popup.click("#offer-dismiss");
       await popup.waitForFunction(() => document.getElementById("offer").hidden);
       await changed.page.close();
+    });
+
+    test("a same-origin frame's submit offers to save", async () => {
+      const page = await session.browser.newPage();
+      await page.goto(`${A}/frame-same.html`);
+      const frame = await (await page.waitForSelector("#login")).contentFrame();
+      await frame.waitForSelector("[name=password]");
+      await frame.type("[name=username]", "erin");
+      await frame.type("[name=password]", "framed-2");
+      await h.submit(fixtures, frame, "frame-same");
+      await page.bringToFront();
+      const popup = await h.openPopup(session);
+      await h.waitVisible(popup, "#offer");
+      assert.equal(await text(popup, "#offer-text"), "Save login for 127.0.0.1? (erin)");
+      await popup.click("#offer-dismiss");
+      await popup.waitForFunction(() => document.getElementById("offer").hidden);
+      await page.close();
     });
 
     test("a cross-origin frame's submit makes no offer", async () => {
@@ -275,41 +328,61 @@ for (const kind of h.BROWSERS) {
       assert.equal(await popup.evaluate(() => document.activeElement?.id), "lock");
       await popup.keyboard.press("Tab");
 
-      const reached = new Set(["lock"]);
-      // Up to the last control, so the focus stays in the page.
-      for (let i = 0; i < 80 && !reached.has("summary:Settings"); i++) {
-        await popup.keyboard.press("Tab");
-        const seen = await popup.evaluate(() => {
-          const el = document.activeElement;
-          // Past the last control the focus leaves the page for the browser.
-          if (!el || el === document.body) return { key: "(page)", ring: true };
-          const style = getComputedStyle(el);
-          return {
-            key: el.id || `${el.tagName.toLowerCase()}:${el.textContent.trim()}`,
-            ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
-          };
-        });
-        assert.ok(seen.ring, `${seen.key} has no visible focus`);
-        reached.add(seen.key);
-      }
+      const reached = await tabUntil(popup, "summary:Settings");
+      reached.add("lock");
       for (const control of ["lock", "button:Fill", "button:Open", "summary:Add an entry",
         "summary:Password generator", "summary:Settings"]) {
         assert.ok(reached.has(control), `${control} is not reached by Tab: ${[...reached]}`);
       }
 
-      // Enter opens an entry, Space goes back; nothing scrolls sideways at 400 px.
-      await popup.focus("#entries li button:nth-of-type(4)");
+      // Enter on a row's Open shows the entry; its controls are all on the Tab path.
+      await popup.evaluate(() => {
+        const rows = [...document.querySelectorAll("#entries li")];
+        const name = (li) => li.querySelector(".name").textContent;
+        const codes = rows.find((li) => name(li).startsWith("Codes A"));
+        [...codes.querySelectorAll("button")].find((b) => b.textContent === "Open").focus();
+      });
       await popup.keyboard.press("Enter");
       await h.waitVisible(popup, "#entry-view");
+      await h.waitVisible(popup, "#otp-copy");
+      await popup.focus("#view-back");
+      const inView = await tabUntil(popup, "view-history");
+      for (const control of ["otp-copy", "view-fill", "view-reveal", "view-copy", "view-edit"]) {
+        assert.ok(inView.has(control), `${control} is not reached by Tab: ${[...inView]}`);
+      }
       const wide = await popup.evaluate(() => document.documentElement.scrollWidth - innerWidth);
       assert.ok(wide <= 0, `the entry view scrolls sideways by ${wide}px`);
       await popup.focus("#view-back");
       await popup.keyboard.press(" ");
       await h.waitVisible(popup, "#list-view");
+
+      // Enter on the generator's summary opens it; Space ticks a box.
+      await popup.focus("#generator summary");
+      await popup.keyboard.press("Enter");
+      await popup.waitForFunction(() => document.getElementById("generator").open);
+      // Space picks the password kind (the test before left passphrases on).
+      await popup.focus("#gen-password");
+      await popup.keyboard.press(" ");
+      await h.waitVisible(popup, "#gen-password-opts");
+      await popup.focus("#generator summary");
+      const inGenerator = await tabUntil(popup, "gen-make");
+      for (const control of ["gen-password", "gen-length", "gen-lower", "gen-alike"]) {
+        assert.ok(inGenerator.has(control), `${control} is not reached: ${[...inGenerator]}`);
+      }
+      const ticked = () => popup.$eval("#gen-alike", (el) => el.checked);
+      const before = await ticked();
+      await popup.focus("#gen-alike");
+      await popup.keyboard.press(" ");
+      assert.equal(await ticked(), !before);
+      await popup.keyboard.press(" ");
+      await popup.evaluate(() => (document.getElementById("generator").open = false));
+
       await popup.evaluate(() => {
         for (const d of document.querySelectorAll("details")) d.open = true;
       });
-      const wideList = await popup.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      const wideList = await popup.evaluate(
+        () => document.documentElement.scrollWidth - innerWidth,
+      );
       assert.ok(wideList <= 0, `the list scrolls sideways by ${wideList}px`);
       await popup.evaluate(() => {
         for (const d of document.querySelectorAll("details")) d.open = false;
@@ -318,14 +391,51 @@ for (const kind of h.BROWSERS) {
 
     test("idle lock on a timer, with the test knob set short", async () => {
       const popup = await h.openPopup(session);
-      await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).storage.session.set({ idle_limit_ms: 3000 }));
+      await sessionArea(popup, "set", { idle_limit_ms: 3000 });
       // Nothing is sent to the worker meanwhile: only its timer can lock.
       await h.sleep(5000);
-      const kept = await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).storage.session.get("session"));
+      const kept = await sessionArea(popup, "get", "session");
       assert.deepEqual(kept, {}, "the unlocked session left storage.session");
       await h.waitVisible(popup, "#unlock");
-      await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).storage.session.remove("idle_limit_ms"));
+      await sessionArea(popup, "remove", "idle_limit_ms");
       await h.unlock(popup, PASSPHRASE);
+    });
+
+    const chromiumOnly = { skip: kind !== "chromium" };
+    test("a vault that fails its integrity check says so", chromiumOnly, async () => {
+      // Last: it spoils this browser's vault. Chromium only, because the
+      // worker reads storage.local when it starts and only Chromium's driver
+      // can stop it so that it starts again.
+      const popup = await h.openPopup(session);
+      await popup.click("#lock");
+      await h.waitVisible(popup, "#unlock");
+      await popup.evaluate(async () => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        const { store } = await api.storage.local.get("store");
+        const stored = JSON.parse(store);
+        // A head far past the vault's own: what a store that dropped the
+        // newest records (a rollback) looks like to this device.
+        stored.head += 1000;
+        await api.storage.local.set({ store: JSON.stringify(stored) });
+      });
+      const worker = session.browser
+        .targets()
+        .find((t) => t.type() === "service_worker" && t.url().startsWith(session.base));
+      const stopped = new Promise((resolve) => {
+        session.browser.on("targetdestroyed", (t) => t === worker && resolve());
+      });
+      const cdp = await popup.createCDPSession();
+      await cdp.send("ServiceWorker.enable");
+      await cdp.send("ServiceWorker.stopAllWorkers");
+      await cdp.detach();
+      await stopped;
+      await popup.reload();
+      await h.waitVisible(popup, "#unlock");
+      await popup.type("#unlock-pass", PASSPHRASE);
+      await popup.click("#unlock button[type=submit]");
+      await h.waitVisible(popup, "#alert");
+      assert.match(await text(popup, "#alert"), /failed its integrity check/);
+      assert.equal(await popup.$eval("#vault", (el) => el.hidden), true);
     });
   });
 }
