@@ -30,6 +30,9 @@ pub struct VaultFile {
     /// Every head ever superseded, without its tips, so that a reader can
     /// check that the newest heads descend from the head it saw.
     /// Each is [`HeadRecord::past`]: `tips` instead of `versions`.
+    /// Known shortcoming: this grows by one head (about 450 bytes of JSON)
+    /// per change, reveals included, and nothing prunes it; a vault revealed
+    /// 10,000 times carries about 4.5 MB of past heads.
     pub(crate) past_heads: Vec<HeadRecord>,
 }
 
