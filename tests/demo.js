@@ -1,7 +1,11 @@
 // `cargo xtask demo`: Chromium with the built extension on a bundled login
-// page; a demo vault is created, locked, unlocked with its passphrase, and
-// the login is filled from the popup and submitted. Screenshots of the
-// filled page and of the popup go to target/demo/.
+// page. The native host is installed into the throwaway profile by its own
+// installer and paired through the options page; a demo vault is created,
+// locked, unlocked with its passphrase, quick unlock is turned on (the
+// device key goes to the Secret Service `cargo xtask demo` starts), the vault
+// is locked and opened again with no passphrase, and the login is filled
+// from the popup and submitted. Screenshots of the filled page and of the
+// popup go to target/demo/.
 import fs from "node:fs/promises";
 import path from "node:path";
 
@@ -30,6 +34,15 @@ async function main() {
     await popup.click("#lock");
     console.log("demo: locked; unlocking with the passphrase");
     await h.unlock(popup, PASSPHRASE);
+
+    console.log(`demo: ${(await h.installHost(session)).trim()}`);
+    await h.pairWithHost(session);
+    console.log("demo: paired with the host through the options page");
+    await h.openPopup(session);
+    await h.quickUnlockOn(popup);
+    console.log("demo: quick unlock on; the device key is in the OS secure store");
+    await h.quickUnlock(popup);
+    console.log("demo: locked and opened again with quick unlock (no passphrase)");
 
     const page = await session.browser.newPage();
     await page.setViewport({ width: 800, height: 500 });

@@ -189,6 +189,44 @@
     return filled;
   }
 
+  // --- telling the worker a login was submitted -------------------------
+
+  // Whether this frame may offer a login at all: the top frame, or a frame of
+  // the top's own origin. The worker decides again from the browser's sender.
+  function mayOffer() {
+    try {
+      return window.top === window || window.top.location.origin === location.origin;
+    } catch {
+      return false;
+    }
+  }
+
+  // The username and password of a login form being submitted. A change of
+  // password form offers its new password.
+  function submittedLogin(form) {
+    const inputs = allInputs(form).filter(isVisible);
+    const passwords = inputs.filter((i) => isPassword(i) && i.value);
+    const password =
+      passwords.find((p) => hint(p).includes("new-password")) ?? passwords[0] ?? null;
+    if (!password) return null;
+    const username = inputs
+      .filter((u) => isUsername(u) && u.compareDocumentPosition(password) & Node.DOCUMENT_POSITION_FOLLOWING)
+      .at(-1);
+    return { username: username?.value ?? "", password: password.value };
+  }
+
+  // Only a submit the user made (a trusted event), never one a script faked.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      if (!event.isTrusted || !mayOffer() || !(event.target instanceof HTMLFormElement)) return;
+      const login = submittedLogin(event.target);
+      if (!login) return;
+      api.runtime.sendMessage({ type: "login_submitted", ...login }).catch(() => {});
+    },
+    true,
+  );
+
   // --- the one message this script acts on ------------------------------
 
   // A fill offer comes only from our own service worker (no tab in the

@@ -1,64 +1,99 @@
 // The popup: shows the vault's state and entries, and sends the user's
 // choices to the service worker. It decrypts nothing itself.
-const api = globalThis.browser ?? globalThis.chrome;
+import {
+  $,
+  api,
+  button,
+  copyForAWhile,
+  onClick,
+  say,
+  send,
+  showForAWhile,
+  targetTab,
+} from "./common.js";
+import { closeEntry, fillEntry, openEntry, setUpEntryView } from "./entry.js";
+import { setUpGenerator } from "./generator.js";
 
-// How long a revealed password stays visible and a copied one stays on the clipboard.
-const REVEAL_MS = 30_000;
-
-const $ = (id) => document.getElementById(id);
-
-async function send(message) {
-  const reply = await api.runtime.sendMessage(message);
-  if (reply?.type === "error" || reply?.type === "refused") {
-    throw new Error(reply.message ?? reply.reason);
-  }
-  return reply;
-}
-
-function say(text) {
-  $("status").textContent = text;
-}
-
-// The tab the popup acts on. As the toolbar popup that is the active tab; when
-// the popup page is open in a tab of its own, it is the tab used just before it.
-async function targetTab() {
-  const self = await api.tabs.getCurrent();
-  if (!self) {
-    const [active] = await api.tabs.query({ active: true, currentWindow: true });
-    return active;
-  }
-  const others = (await api.tabs.query({ windowId: self.windowId })).filter((t) => t.id !== self.id);
-  others.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
-  return others[0];
-}
-
-function show(state) {
+function show(state, quick) {
   $("create").hidden = state !== "no_vault";
   $("unlock").hidden = state !== "locked";
   $("vault").hidden = state !== "unlocked";
   $("lock").hidden = state !== "unlocked";
+  $("quick-unlock").hidden = !(state === "locked" && quick);
+  $("quick-on").hidden = quick;
+  $("quick-off").hidden = !quick;
+  $("quick-state").textContent = quick
+    ? "Quick unlock is on: the device key is in this computer's secure store."
+    : "Quick unlock is off: unlocking needs your passphrase.";
+  if (state !== "unlocked") {
+    closeEntry();
+    $("offer").hidden = true;
+  }
+}
+
+// The native host's state, shown when something needs the user: not
+// installed, not paired, or the OS store locked. Asked after the popup is up.
+async function hostLine() {
+  const host = await send({ type: "host_status" });
+  $("host").textContent = host.message;
+  $("host").hidden = !host.message;
+  $("host").dataset.state = host.installed ? (host.paired ? "paired" : "unpaired") : "missing";
 }
 
 async function refresh() {
-  const { state } = await send({ type: "status" });
-  show(state);
-  if (state === "unlocked") await list();
-  else if (state === "locked") $("unlock-pass").focus();
-  else $("create-pass").focus();
+  const { state, quick_unlock: quick, paired } = await send({ type: "status" });
+  show(state, quick);
+  $("from-host").hidden = !(state === "no_vault" && paired);
+  hostLine().catch((e) => {
+    $("host").textContent = e.message;
+    $("host").hidden = false;
+  });
+  if (state === "unlocked") {
+    await list();
+    await showOffer();
+    if ($("entry-view").hidden) $("search").focus();
+  } else if (state === "locked") {
+    $("unlock-pass").focus();
+  } else {
+    $("create-pass").focus();
+  }
 }
+
+// The save or update offer the worker keeps for the tab, after a login form
+// was submitted there.
+async function showOffer() {
+  const tab = await targetTab();
+  const { offer } = tab?.id ? await send({ type: "offer", tab_id: tab.id }) : { offer: null };
+  $("offer").hidden = !offer;
+  if (!offer) return;
+  $("offer").dataset.tab = tab.id;
+  $("offer").dataset.kind = offer.kind;
+  $("offer-text").textContent =
+    offer.kind === "update"
+      ? `Update password for ${offer.title}?`
+      : `Save login for ${offer.site}?` + (offer.username ? ` (${offer.username})` : "");
+}
+
+async function answerOffer(type) {
+  const tab_id = Number($("offer").dataset.tab);
+  await send({ type, tab_id });
+  $("offer").hidden = true;
+  say(type === "save_offer" ? "Saved." : "Not saved.");
+  await list();
+  $("search").focus();
+}
+
+// The list as last drawn, so a refresh that changes nothing leaves the rows
+// (and the keyboard focus in them) where they are.
+let drawn = "";
 
 async function list() {
   const tab = await targetTab();
   const { entries } = await send({ type: "list", site: tab?.url ?? null, query: $("search").value });
+  const key = JSON.stringify(entries);
+  if (key === drawn) return;
+  drawn = key;
   $("entries").replaceChildren(...entries.map(row));
-}
-
-function button(label, action) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = label;
-  b.addEventListener("click", () => action(b).catch((e) => say(e.message)));
-  return b;
 }
 
 function row(entry) {
@@ -79,31 +114,16 @@ function row(entry) {
   secret.hidden = true;
 
   li.append(
-    button("Fill", async () => {
-      const tab = await targetTab();
-      if (!tab?.id) throw new Error("There is no tab to fill.");
-      await send({ type: "fill", entry: entry.id, tab_id: tab.id });
-      say(`Filling ${entry.title} into the page.`);
-    }),
+    button("Fill", () => fillEntry(entry)),
     button("Reveal", async () => {
       const { password } = await send({ type: "reveal", entry: entry.id });
-      secret.textContent = password;
-      secret.hidden = false;
-      setTimeout(() => {
-        secret.textContent = "";
-        secret.hidden = true;
-      }, REVEAL_MS);
+      showForAWhile(secret, password);
     }),
     button("Copy", async () => {
       const { password } = await send({ type: "reveal", entry: entry.id, copy: true });
-      await navigator.clipboard.writeText(password);
-      say("Password copied; the clipboard is cleared in 30 seconds.");
-      setTimeout(async () => {
-        // Cleared only if it still holds what we put there.
-        const now = await navigator.clipboard.readText().catch(() => password);
-        if (now === password) await navigator.clipboard.writeText("");
-      }, REVEAL_MS);
+      await copyForAWhile(password, "Password");
     }),
+    button("Open", () => openEntry(entry)),
     secret,
   );
   return li;
@@ -148,7 +168,53 @@ onSubmit("add", async () => {
   say(`Saved ${entry.title}.`);
 });
 
+function onRefreshClick(id, action) {
+  onClick(id, () => action().then(refresh));
+}
+
+onRefreshClick("open-host", async () => {
+  say("Fetching the vault from the latchkey host…");
+  await send({ type: "open_from_host" });
+  say("Unlock it with the command line member's passphrase.");
+});
+
+onRefreshClick("quick-unlock", async () => {
+  say("Asking the latchkey host for the device key…");
+  await send({ type: "quick_unlock" });
+  say("");
+});
+
+onRefreshClick("quick-on", async () => {
+  await send({ type: "quick_unlock_on" });
+  say("Quick unlock is on.");
+});
+
+onRefreshClick("quick-off", async () => {
+  await send({ type: "quick_unlock_off" });
+  say("Quick unlock is off.");
+});
+
+onClick("offer-save", () => answerOffer("save_offer"));
+onClick("offer-dismiss", () => answerOffer("dismiss_offer"));
+
+$("open-options").addEventListener("click", () => api.runtime.openOptionsPage());
+
 $("lock").addEventListener("click", () => send({ type: "lock" }).then(refresh));
 $("search").addEventListener("input", () => list().catch((e) => say(e.message)));
 
+// The worker locked on its own (the idle timer): show it at once.
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === "session" && changes.session && !changes.session.newValue) {
+    refresh().catch((e) => say(e.message));
+  }
+});
+
+// The popup page kept open in a tab shows what changed while it was away
+// (an offer made, a lock); the toolbar popup is new each time anyway.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") refresh().catch((e) => say(e.message));
+});
+
+setUpEntryView(list);
+setUpGenerator();
 refresh().catch((e) => say(e.message));

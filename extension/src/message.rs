@@ -41,16 +41,55 @@ pub enum Request {
     },
     /// The popup's fill button: fill this entry into that tab.
     Fill { entry: String, tab_id: i64 },
+    /// The entry view: the current TOTP code, or for HOTP only that it is one.
+    Code { entry: String },
+    /// HOTP's "next code": uses the code and stores the advanced counter.
+    NextCode { entry: String },
+    /// A new password or passphrase for the add or edit form.
+    Generate { policy: Generate },
+    /// Change the fields given, keep every other one (a new version).
+    Edit { entry: String, changes: Changes },
+    /// Every version of an entry, oldest first.
+    History { entry: String },
+    /// Append a copy of an older version as the newest one.
+    Rollback { entry: String, version: u64 },
+    /// The save or update offer waiting for that tab, if any.
+    Offer { tab_id: i64 },
+    /// Carry out that tab's offer: save the login or update its password.
+    SaveOffer { tab_id: i64 },
+    /// Drop that tab's offer ("Not now").
+    DismissOffer { tab_id: i64 },
+
+    // The native host (popup and options page).
+    /// Is the host installed and paired, is the OS store usable, is quick unlock set up.
+    HostStatus,
+    /// Pair with the host, using the code `latchkey pair` shows.
+    Pair { code: String },
+    /// Forget the pairing (the host's side is revoked with `latchkey pairings revoke`).
+    Unpair,
+    /// Keep a device key in the OS secure store so the next unlock needs no passphrase.
+    QuickUnlockOn,
+    /// Remove the device key from the OS store and the sealed copy from here.
+    QuickUnlockOff,
+    /// Unlock with the device key from the OS store.
+    QuickUnlock,
+    /// First run: take the member and vault the command line keeps through the host.
+    OpenFromHost,
 
     // From content scripts.
     /// A frame answering a fill offer: it has a login form and wants the credential.
     FillClaim { request_id: String },
+    /// A login form of the frame was submitted with these values.
+    LoginSubmitted { username: String, password: String },
 }
 
 impl Request {
     /// Whether only latchkey's own pages may send this request.
     pub fn from_extension_page_only(&self) -> bool {
-        !matches!(self, Request::FillClaim { .. })
+        !matches!(
+            self,
+            Request::FillClaim { .. } | Request::LoginSubmitted { .. }
+        )
     }
 
     /// A name for errors and logs that never includes the message's content.
@@ -65,7 +104,24 @@ impl Request {
             Request::Import { .. } => "import",
             Request::Reveal { .. } => "reveal",
             Request::Fill { .. } => "fill",
+            Request::HostStatus => "host_status",
+            Request::Pair { .. } => "pair",
+            Request::Unpair => "unpair",
+            Request::QuickUnlockOn => "quick_unlock_on",
+            Request::QuickUnlockOff => "quick_unlock_off",
+            Request::QuickUnlock => "quick_unlock",
+            Request::OpenFromHost => "open_from_host",
             Request::FillClaim { .. } => "fill_claim",
+            Request::Code { .. } => "code",
+            Request::NextCode { .. } => "next_code",
+            Request::Generate { .. } => "generate",
+            Request::Edit { .. } => "edit",
+            Request::History { .. } => "history",
+            Request::Rollback { .. } => "rollback",
+            Request::Offer { .. } => "offer",
+            Request::SaveOffer { .. } => "save_offer",
+            Request::DismissOffer { .. } => "dismiss_offer",
+            Request::LoginSubmitted { .. } => "login_submitted",
         }
     }
 }
@@ -86,6 +142,90 @@ pub struct Draft {
     pub totp: Option<String>,
     #[serde(default)]
     pub notes: String,
+}
+
+/// The fields of an entry the edit form changed; a field left out is kept.
+/// No `Debug`: it may carry the password.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub urls: Option<Vec<String>>,
+    /// An `otpauth://` URI; an empty one removes the entry's codes.
+    #[serde(default)]
+    pub totp: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// What the generator should make, as chosen in the popup.
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Generate {
+    Password {
+        length: usize,
+        lowercase: bool,
+        uppercase: bool,
+        digits: bool,
+        symbols: bool,
+        #[serde(default)]
+        exclude_look_alikes: bool,
+    },
+    Passphrase {
+        words: usize,
+        #[serde(default = "default_separator")]
+        separator: String,
+        #[serde(default)]
+        capitalize: bool,
+        #[serde(default)]
+        include_number: bool,
+    },
+}
+
+fn default_separator() -> String {
+    "-".to_owned()
+}
+
+/// Which kind of one-time code an entry has.
+#[derive(Debug, Serialize, PartialEq, Eq, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum OtpKind {
+    /// Time-based (TOTP, Steam): the code changes every period.
+    Totp,
+    /// Counter-based (HOTP): a code is used by asking for the next one.
+    Hotp,
+}
+
+/// One version in an entry's history, as the popup lists it.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct VersionView {
+    pub version: u64,
+    /// Unix seconds.
+    pub time: u64,
+    /// `create`, `edit`, `rollback` or `delete`.
+    pub change: String,
+    /// The version this one copies, for a rollback.
+    pub from: Option<u64>,
+    pub title: String,
+    pub latest: bool,
+}
+
+/// A save or update offer as the popup shows it: never the password.
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
+pub struct OfferView {
+    /// `save` (a new login) or `update` (a changed password).
+    pub kind: String,
+    /// The site's host, for "Save login for SITE?".
+    pub site: String,
+    pub username: String,
+    /// The entry an update would change, for "Update password for TITLE?".
+    pub title: Option<String>,
 }
 
 /// What the popup lists: never a secret.
@@ -116,6 +256,28 @@ pub enum VaultState {
 pub enum Reply {
     Status {
         state: VaultState,
+        /// A device-sealed copy is stored, so quick unlock can be tried.
+        quick_unlock: bool,
+        /// This browser is paired with a native host.
+        paired: bool,
+    },
+    /// Open a port to the native host (if `job` is new), post these frames on
+    /// it and pass back what arrives. The frames are sealed or handshakes.
+    Host {
+        job: u32,
+        send: Vec<String>,
+    },
+    /// What the popup and options page show about the host.
+    HostState {
+        installed: bool,
+        paired: bool,
+        /// `available`, `locked` or `missing`, once a session could ask.
+        store: Option<String>,
+        /// The host has a device key for this member.
+        quick_unlock: bool,
+        host_version: Option<String>,
+        /// What to do about it, in plain words; empty when all is well.
+        message: String,
     },
     Done,
     Entries {
@@ -129,6 +291,25 @@ pub enum Reply {
     },
     Revealed {
         password: String,
+    },
+    /// An entry's one-time code. For HOTP `code` is there only after
+    /// `next_code`; `seconds_left` and `period` are 0 for HOTP.
+    Code {
+        kind: OtpKind,
+        code: Option<String>,
+        seconds_left: u32,
+        period: u32,
+    },
+    Generated {
+        password: String,
+        /// Roughly how strong it is, in bits.
+        bits: f64,
+    },
+    History {
+        versions: Vec<VersionView>,
+    },
+    Offer {
+        offer: Option<OfferView>,
     },
     /// Tell the tab's frames that a fill is waiting for them (the JS side sends it).
     FillOffer {

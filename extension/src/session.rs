@@ -36,6 +36,10 @@ struct Stored {
     member: String,
     vault: String,
     head: u64,
+    /// Quick unlock: the member sealed under a device key the host keeps in
+    /// the OS secure store. Absent when quick unlock is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    quick: Option<String>,
 }
 
 /// The one credential a content script may receive.
@@ -53,6 +57,10 @@ pub enum SessionError {
     Locked,
     #[error("a vault already exists; unlock it instead")]
     Exists,
+    #[error("the latchkey host keeps another vault than this one; it is not shared")]
+    OtherVault,
+    #[error("quick unlock is not set up here; unlock with your passphrase")]
+    NoQuick,
     #[error("the passphrase is empty; type one")]
     EmptyPassphrase,
     #[error("{0}")]
@@ -67,10 +75,10 @@ pub enum SessionError {
     Random(String),
 }
 
-struct Open {
+pub(crate) struct Open {
     me: UnlockedMember,
-    vault: OpenVault,
-    index: SavedUrlIndex<EntryId>,
+    pub(crate) vault: OpenVault,
+    pub(crate) index: SavedUrlIndex<EntryId>,
 }
 
 #[derive(Default)]
@@ -78,11 +86,12 @@ pub struct Session {
     member: Option<Member>,
     file: Option<VaultFile>,
     head: u64,
+    quick: Option<DeviceSealedMember>,
     open: Option<Open>,
     changed: bool,
 }
 
-fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
+pub(crate) fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
     let mut urls = Vec::new();
     for entry in vault.list() {
         for saved in entry.urls {
@@ -94,28 +103,35 @@ fn index_of(vault: &OpenVault) -> SavedUrlIndex<EntryId> {
 
 /// The popup's draft as the core's, checking the TOTP URI on the way in.
 fn core_draft(draft: Draft) -> Result<EntryDraft, SessionError> {
-    let urls = draft
-        .urls
-        .into_iter()
-        .filter(|u| !u.trim().is_empty())
-        .map(|url| SavedUrl {
-            url,
-            mode: MatchMode::default(),
-        })
-        .collect();
     let totp = draft.totp.filter(|t| !t.trim().is_empty());
     if let Some(uri) = &totp {
-        OtpUri::parse(uri).map_err(|e| SessionError::Vault(e.to_string()))?;
+        checked_otp(uri)?;
     }
     Ok(EntryDraft {
         title: draft.title,
         username: draft.username,
         password: Secret::new(draft.password),
-        urls,
+        urls: saved_urls(draft.urls),
         totp: totp.map(Secret::new),
         notes: Secret::new(draft.notes),
         ..EntryDraft::default()
     })
+}
+
+/// The web addresses typed into the popup, blank ones left out.
+pub(crate) fn saved_urls(urls: Vec<String>) -> Vec<SavedUrl> {
+    urls.into_iter()
+        .filter(|u| !u.trim().is_empty())
+        .map(|url| SavedUrl {
+            url,
+            mode: MatchMode::default(),
+        })
+        .collect()
+}
+
+/// A TOTP or HOTP URI as typed, refused with the reason if it is unusable.
+pub(crate) fn checked_otp(uri: &str) -> Result<OtpUri, SessionError> {
+    OtpUri::parse(uri).map_err(|e| SessionError::Vault(e.to_string()))
 }
 
 impl Session {
@@ -132,6 +148,12 @@ impl Session {
         self.member = Some(Member::from_json(&stored.member).map_err(|e| bad(e.to_string()))?);
         self.file = Some(VaultFile::from_json(&stored.vault).map_err(|e| bad(e.to_string()))?);
         self.head = stored.head;
+        self.quick = match stored.quick {
+            Some(text) => {
+                Some(DeviceSealedMember::from_json(&text).map_err(|e| bad(e.to_string()))?)
+            }
+            None => None,
+        };
         Ok(())
     }
 
@@ -147,6 +169,7 @@ impl Session {
             member: member.to_json(),
             vault: file.to_json(),
             head: self.head,
+            quick: self.quick.as_ref().map(DeviceSealedMember::to_json),
         };
         serde_json::to_string(&stored).ok()
     }
@@ -214,6 +237,11 @@ impl Session {
 
     /// The member sealed under a fresh key, for `storage.session` (memory only).
     pub fn seal_for_session(&self) -> Result<(String, Zeroizing<[u8; 32]>), SessionError> {
+        let (sealed, key) = self.seal_under_new_key()?;
+        Ok((sealed.to_json(), key.to_bytes()))
+    }
+
+    fn seal_under_new_key(&self) -> Result<(DeviceSealedMember, DeviceKey), SessionError> {
         let open = self.open.as_ref().ok_or(SessionError::Locked)?;
         let mut rng = rng::fresh().map_err(SessionError::Random)?;
         let key = DeviceKey::generate(&mut rng);
@@ -221,7 +249,89 @@ impl Session {
             .me
             .seal_for_device(&key, &mut rng)
             .map_err(|e| SessionError::Vault(e.to_string()))?;
-        Ok((sealed.to_json(), key.to_bytes()))
+        Ok((sealed, key))
+    }
+
+    /// First run from the host: take the command line's member and vault
+    /// files. Nothing is trusted yet: the passphrase unlock that follows
+    /// opens and verifies them like any stored vault.
+    pub fn adopt(&mut self, member: &str, vault: &str) -> Result<(), SessionError> {
+        if self.file.is_some() {
+            return Err(SessionError::Exists);
+        }
+        let bad = |e: String| SessionError::Store(e);
+        let member = Member::from_json(member).map_err(|e| bad(e.to_string()))?;
+        let file = VaultFile::from_json(vault).map_err(|e| bad(e.to_string()))?;
+        self.member = Some(member);
+        self.file = Some(file);
+        self.changed = true;
+        Ok(())
+    }
+
+    /// Takes in the host's copy of the open vault. Returns the merged file when
+    /// the host lacks something this copy has (so it should be written back),
+    /// `None` when the host already holds everything, and an error when the
+    /// host's copy is of another vault or does not verify (nothing changes then).
+    pub fn merge_from(&mut self, theirs: &str) -> Result<Option<String>, SessionError> {
+        let theirs =
+            VaultFile::from_json(theirs).map_err(|e| SessionError::Store(e.to_string()))?;
+        let open = self.open.as_ref().ok_or(SessionError::Locked)?;
+        let ours = open.vault.file();
+        if ours.vault_id() != theirs.vault_id() {
+            return Err(SessionError::OtherVault);
+        }
+        let merged = ours
+            .merge(&theirs)
+            .map_err(|e| SessionError::Store(e.to_string()))?;
+        if !ours.contains_all(&theirs) {
+            let mut rng = rng::fresh().map_err(SessionError::Random)?;
+            let trust = Trust::own(&open.me).with_min_head(self.head);
+            let vault = merged
+                .open(&open.me, &trust, &mut rng)
+                .map_err(|e| SessionError::Integrity(e.to_string()))?;
+            let open = self.open.as_mut().ok_or(SessionError::Locked)?;
+            open.index = index_of(&vault);
+            open.vault = vault;
+            self.saved();
+        }
+        Ok((!theirs.contains_all(&merged)).then(|| merged.to_json()))
+    }
+
+    /// The member's id, under which the host keeps its device key.
+    pub fn member_id(&self) -> Option<String> {
+        self.member.as_ref().map(|m| m.card().id.clone())
+    }
+
+    /// Whether quick unlock is set up here (a device-sealed copy is stored).
+    pub fn has_quick(&self) -> bool {
+        self.quick.is_some()
+    }
+
+    /// Turning quick unlock on, step one: a copy of the open member sealed
+    /// under a new device key. The copy is kept only once the host has
+    /// stored the key ([`Session::keep_quick`]).
+    pub fn prepare_quick(&self) -> Result<(DeviceSealedMember, DeviceKey), SessionError> {
+        self.seal_under_new_key()
+    }
+
+    pub fn keep_quick(&mut self, sealed: DeviceSealedMember) {
+        self.quick = Some(sealed);
+        self.changed = true;
+    }
+
+    pub fn forget_quick(&mut self) {
+        if self.quick.take().is_some() {
+            self.changed = true;
+        }
+    }
+
+    /// Opens the vault with the device key the host gave back.
+    pub fn quick_unlock(&mut self, key: &DeviceKey) -> Result<(), SessionError> {
+        let sealed = self.quick.as_ref().ok_or(SessionError::NoQuick)?;
+        let me = sealed
+            .unlock(key)
+            .map_err(|e| SessionError::Unlock(e.to_string()))?;
+        self.open_as(me)
     }
 
     fn open_as(&mut self, me: UnlockedMember) -> Result<(), SessionError> {
@@ -238,7 +348,7 @@ impl Session {
     }
 
     /// Keeps the stored copy in step with the open vault.
-    fn saved(&mut self) {
+    pub(crate) fn saved(&mut self) {
         if let Some(open) = &self.open {
             self.head = self.head.max(open.vault.head_counter());
             self.file = Some(open.vault.file().clone());
@@ -250,7 +360,7 @@ impl Session {
         self.open = None;
     }
 
-    fn open_mut(&mut self) -> Result<&mut Open, SessionError> {
+    pub(crate) fn open_mut(&mut self) -> Result<&mut Open, SessionError> {
         match (&self.file, &mut self.open) {
             (_, Some(open)) => Ok(open),
             (Some(_), None) => Err(SessionError::Locked),
@@ -258,7 +368,7 @@ impl Session {
         }
     }
 
-    fn open_ref(&self) -> Result<&Open, SessionError> {
+    pub(crate) fn open_ref(&self) -> Result<&Open, SessionError> {
         match (&self.file, &self.open) {
             (_, Some(open)) => Ok(open),
             (Some(_), None) => Err(SessionError::Locked),
@@ -329,7 +439,7 @@ impl Session {
         Ok(out)
     }
 
-    fn entry_id(&self, id: &str) -> Result<EntryId, SessionError> {
+    pub(crate) fn entry_id(&self, id: &str) -> Result<EntryId, SessionError> {
         EntryId::parse(id).map_err(|e| SessionError::Vault(e.to_string()))
     }
 
@@ -358,7 +468,8 @@ impl Session {
     }
 
     /// The credential for a frame that passed the origin check; the fill is
-    /// written to the audit trail. The TOTP code is the one current at `now`.
+    /// written to the audit trail. The TOTP code is the one current at `now`;
+    /// an HOTP code is used up, its counter stored as a new version.
     pub fn credential(&mut self, grant: &FillGrant, now: u64) -> Result<Credential, SessionError> {
         let id = self.entry_id(grant.entry())?;
         let mut rng = rng::fresh().map_err(SessionError::Random)?;
@@ -373,14 +484,13 @@ impl Session {
             .secrets(&id, Access::Fill, now, &mut rng)
             .map_err(|e| SessionError::Vault(e.to_string()))?;
         let otp = match &secrets.totp {
-            Some(uri) => {
-                let uri =
-                    OtpUri::parse(uri.expose()).map_err(|e| SessionError::Vault(e.to_string()))?;
-                let code = uri
-                    .code_at(now)
-                    .map_err(|e| SessionError::Vault(e.to_string()))?;
-                Some(code.digits)
-            }
+            Some(uri) => Some(crate::otp::fill_code(
+                &mut open.vault,
+                &id,
+                uri,
+                now,
+                &mut rng,
+            )?),
             None => None,
         };
         let password = Zeroizing::new(secrets.password.expose().to_owned());

@@ -6,27 +6,27 @@ use serde_json::{Value, json};
 use crate::fill::FillTrigger;
 use crate::worker::Worker;
 
-const ID: &str = "gbaebdhpdpjkklhkedkjnnoedbdnpfej";
-const BASE: &str = "chrome-extension://gbaebdhpdpjkklhkedkjnnoedbdnpfej/";
-const SITE: &str = "http://127.0.0.1:8080";
-const TAB: i64 = 9;
-const NOW_MS: f64 = 1_750_000_000_000.0;
+pub(crate) const ID: &str = "gbaebdhpdpjkklhkedkjnnoedbdnpfej";
+pub(crate) const BASE: &str = "chrome-extension://gbaebdhpdpjkklhkedkjnnoedbdnpfej/";
+pub(crate) const SITE: &str = "http://127.0.0.1:8080";
+pub(crate) const TAB: i64 = 9;
+pub(crate) const NOW_MS: f64 = 1_750_000_000_000.0;
 
-fn popup() -> String {
+pub(crate) fn popup() -> String {
     json!({ "id": ID, "url": format!("{BASE}popup.html") }).to_string()
 }
 
-fn frame(url: &str, frame_id: i64) -> String {
+pub(crate) fn frame(url: &str, frame_id: i64) -> String {
     json!({ "id": ID, "url": url, "tab": { "id": TAB }, "frameId": frame_id }).to_string()
 }
 
-fn ask(worker: &mut Worker, request: Value, sender: &str) -> Value {
+pub(crate) fn ask(worker: &mut Worker, request: Value, sender: &str) -> Value {
     let reply = worker.handle(&request.to_string(), sender, NOW_MS);
     serde_json::from_str(&serde_json::to_string(&reply).unwrap()).unwrap()
 }
 
 /// A worker with a new vault holding one entry for SITE, with a TOTP secret.
-fn worker_with_entry() -> (Worker, String) {
+pub(crate) fn worker_with_entry() -> (Worker, String) {
     let mut w = Worker::new(ID, BASE);
     let create = json!({ "type": "create_vault", "name": "Test", "passphrase": "pass phrase" });
     assert_eq!(ask(&mut w, create, &popup())["type"], "done");

@@ -154,6 +154,22 @@ impl Browser {
         dir.parent().is_some_and(Path::is_dir)
     }
 
+    /// The manifest inside this browser's Flatpak sandbox.
+    pub fn flatpak_manifest(&self, home: &Path) -> PathBuf {
+        let (app, dir) = self.flatpak;
+        home.join(".var/app")
+            .join(app)
+            .join(dir)
+            .join(format!("{HOST_NAME}.json"))
+    }
+
+    /// Where the host is copied inside this browser's Flatpak sandbox.
+    pub fn flatpak_copy(&self, home: &Path) -> PathBuf {
+        home.join(".var/app")
+            .join(self.flatpak.0)
+            .join("data/latchkey/latchkey")
+    }
+
     pub fn manifest_path(&self, system: bool, home: &Path, config: &Path) -> PathBuf {
         self.manifest_dir(system, home, config)
             .join(format!("{HOST_NAME}.json"))

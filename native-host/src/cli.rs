@@ -35,6 +35,10 @@ pub struct Cli {
     /// Read the passphrase from the environment variable with this name.
     #[arg(long, global = true, value_name = "NAME")]
     pub passphrase_env: Option<String>,
+    /// The fingerprint of the admin who granted you access, confirmed with them (needed
+    /// once per vault; it is remembered after the vault opens with it).
+    #[arg(long, global = true, value_name = "FP")]
+    pub admin_fingerprint: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,6 +47,7 @@ pub struct Cli {
 pub enum Command {
     /// Write the native messaging manifest for each browser found.
     Install {
+        /// Install for every user (system directories; needs root) instead of for you.
         #[arg(long)]
         system: bool,
         /// chrome, chromium, edge, brave, vivaldi or firefox (repeatable).
@@ -51,11 +56,17 @@ pub enum Command {
         /// Also allow this extension id (repeatable).
         #[arg(long = "extension-id", value_name = "ID")]
         extension_ids: Vec<String>,
+        /// Write the manifest into this Chromium --user-data-dir (DIR/NativeMessagingHosts)
+        /// instead of the browsers' usual places; Firefox has no such place.
+        #[arg(long, value_name = "DIR")]
+        profile: Option<PathBuf>,
     },
     /// Remove exactly the manifests `install` wrote.
     Uninstall {
+        /// Remove what `install --system` wrote instead of your own manifests.
         #[arg(long)]
         system: bool,
+        /// Only this browser's manifests (repeatable; default: all recorded).
         #[arg(long = "browser", value_name = "NAME")]
         browsers: Vec<String>,
     },
@@ -76,8 +87,13 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum PairingsAction {
+    /// Every pairing: its id, the extension's origin, when made and last used.
     List,
-    Revoke { id: String },
+    /// Forget a pairing: that browser profile must pair again.
+    Revoke {
+        /// The pairing id, as `latchkey pairings` lists it (p-...).
+        id: String,
+    },
 }
 
 /// A failure with the exit code it maps to.
@@ -140,13 +156,21 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             system,
             browsers,
             extension_ids,
+            profile,
         } => {
             let options = InstallOptions {
                 system,
                 browsers,
                 extension_ids,
+                profile,
             };
-            let text = install::install(&options).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+            let text = install::install(&options).map_err(|e| {
+                let code = match e {
+                    install::InstallError::NothingInstalled(_) => EXIT_FAILURE,
+                    _ => EXIT_USAGE,
+                };
+                Failure::new(code, e)
+            })?;
             print(
                 json,
                 &text,
@@ -247,6 +271,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 json,
                 passphrase_fd: cli.passphrase_fd,
                 passphrase_env: cli.passphrase_env,
+                admin_fingerprint: cli.admin_fingerprint,
             };
             vault::run(command, &options)?;
         }

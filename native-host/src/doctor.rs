@@ -13,9 +13,9 @@ use latchkey_core::channel::{ClientFrame, HostFrame, MAX_OUTGOING_FRAME, parse_h
 use serde_json::Value;
 
 use crate::browsers::{
-    BROWSERS, Browser, CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, Family, HOST_NAME,
+    BROWSERS, Browser, CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, Family, HOST_NAME, by_key,
 };
-use crate::install::{is_chrome_origin, is_firefox_extension};
+use crate::install::{self, is_chrome_origin, is_firefox_extension};
 use crate::{keystore, paths};
 
 /// The report, and whether every check passed.
@@ -36,6 +36,16 @@ pub fn run() -> (String, bool) {
             }
         }
         sandbox_notes(browser, &home, &mut out);
+    }
+    // Manifests written into a browser's --user-data-dir by `install --profile`.
+    for item in install::load_record().items {
+        let browser = by_key(&item.browser).filter(|b| b.family == Family::Chromium);
+        if let (Some(browser), Some(_)) = (browser, &item.profile)
+            && item.manifest.is_file()
+        {
+            any = true;
+            ok &= check_manifest(browser, &item.manifest, &mut out);
+        }
     }
     if !any {
         ok = false;

@@ -12,13 +12,16 @@ use crate::vault::{Options, print};
 
 #[derive(Args)]
 pub struct EntryArgs {
+    /// The entry's name, as lists show it.
     #[arg(long)]
     pub title: String,
+    /// The login name filled in with the password.
     #[arg(long, default_value = "")]
     pub username: String,
     /// A saved URL, optionally `MODE=URL` (base-domain, host, exact, starts-with, regex, never).
     #[arg(long = "url")]
     pub urls: Vec<String>,
+    /// The folder the entry is listed under.
     #[arg(long, default_value = "")]
     pub folder: String,
     /// The environment variable that holds the password.
@@ -65,13 +68,16 @@ pub(crate) fn draft(args: EntryArgs) -> Result<EntryDraft, Failure> {
 /// notes and custom fields included, is carried over from the latest version.
 #[derive(Args)]
 pub struct EditArgs {
+    /// The new title.
     #[arg(long)]
     pub title: Option<String>,
+    /// The new login name.
     #[arg(long)]
     pub username: Option<String>,
     /// Replaces all saved URLs; repeat for several, optionally `MODE=URL`.
     #[arg(long = "url")]
     pub urls: Vec<String>,
+    /// The new folder.
     #[arg(long)]
     pub folder: Option<String>,
     /// The environment variable that holds the new password.

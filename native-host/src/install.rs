@@ -5,13 +5,14 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use thiserror::Error;
 
 use crate::browsers::{
     BROWSERS, Browser, CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, Family, HOST_NAME, by_key,
 };
+pub use crate::install_record::{InstallRecord, Installed, load_record, record_path};
+use crate::install_record::{Untrusted, save_record};
 use crate::paths;
 use crate::vault_store;
 
@@ -34,6 +35,20 @@ pub enum InstallError {
     },
     #[error("cannot find this program's own path: {0}")]
     NoBinary(String),
+    #[error(
+        "Firefox reads native messaging manifests only from $HOME/.mozilla/\
+         native-messaging-hosts, never from a profile directory; drop --profile and run \
+         `latchkey install --browser firefox` with HOME set to the home Firefox runs with"
+    )]
+    FirefoxProfile,
+    /// Carries the explanation of why (no profile found, only a Snap browser, ...).
+    #[error("nothing was installed: {0}")]
+    NothingInstalled(String),
+    #[error(
+        "--profile writes a per-user manifest into one browser's data directory; it cannot be \
+         combined with --system"
+    )]
+    ProfileAndSystem,
 }
 
 fn file_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> InstallError {
@@ -45,58 +60,13 @@ fn file_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) 
     }
 }
 
-/// One file the installer wrote.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Installed {
-    pub browser: String,
-    pub system: bool,
-    pub manifest: PathBuf,
-    /// A copy of the binary placed inside a sandbox (Flatpak), if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub binary_copy: Option<PathBuf>,
-}
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct InstallRecord {
-    pub kind: String,
-    pub format: u32,
-    pub items: Vec<Installed>,
-}
-
-pub fn record_path() -> Option<PathBuf> {
-    paths::data_dir().map(|d| d.join("installed.json"))
-}
-
-pub fn load_record() -> InstallRecord {
-    record_path()
-        .and_then(|p| fs::read_to_string(p).ok())
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or(InstallRecord {
-            kind: "latchkey-install".into(),
-            format: 1,
-            items: Vec::new(),
-        })
-}
-
-fn save_record(record: &InstallRecord) -> Result<(), InstallError> {
-    let path = record_path().ok_or(InstallError::NoHome)?;
-    if record.items.is_empty() {
-        let _ = fs::remove_file(&path);
-        return Ok(());
-    }
-    let text = serde_json::to_string_pretty(record).unwrap_or_default();
-    vault_store::replace(&path, text.as_bytes()).map_err(|e| InstallError::File {
-        action: "write",
-        path,
-        reason: e.to_string(),
-    })
-}
-
 /// What `install` was asked to do.
 pub struct InstallOptions {
     pub system: bool,
     pub browsers: Vec<String>,
     pub extension_ids: Vec<String>,
+    /// A Chromium `--user-data-dir`: the manifest goes into its `NativeMessagingHosts`.
+    pub profile: Option<PathBuf>,
 }
 
 fn is_chrome_id(id: &str) -> bool {
@@ -223,6 +193,9 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
             return Err(InstallError::BadExtensionId(id.clone()));
         }
     }
+    if let Some(profile) = &options.profile {
+        return install_profile(options, profile);
+    }
     let home = paths::home().ok_or(InstallError::NoHome)?;
     let config = paths::config_dir().ok_or(InstallError::NoHome)?;
     let binary = current_binary()?;
@@ -230,12 +203,6 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
     let mut record = load_record();
     let mut out = String::new();
 
-    if browsers.is_empty() {
-        out.push_str(
-            "no browser profile found; name one with --browser (chrome, chromium, edge, \
-             brave, vivaldi, firefox)\n",
-        );
-    }
     for browser in &browsers {
         let path = browser.manifest_path(options.system, &home, &config);
         write_json(
@@ -256,15 +223,86 @@ pub fn install(options: &InstallOptions) -> Result<String, InstallError> {
                 system: options.system,
                 manifest: path,
                 binary_copy: None,
+                profile: None,
             },
         );
     }
 
+    let mut written = browsers.len();
     if !options.system {
-        sandboxes(options, &home, &binary, &mut record, &mut out)?;
+        written += sandboxes(options, &home, &binary, &mut record, &mut out)?;
+    }
+    if written == 0 {
+        let mut why = String::from(
+            "no browser profile found; name one with --browser (chrome, chromium, edge, \
+             brave, vivaldi, firefox) or use --profile DIR",
+        );
+        for note in out.lines().filter(|l| !l.is_empty()) {
+            why.push_str("; ");
+            why.push_str(note);
+        }
+        return Err(InstallError::NothingInstalled(why));
     }
     save_record(&record)?;
     Ok(out)
+}
+
+/// `install --profile DIR`: Chromium-family browsers started with `--user-data-dir=DIR`
+/// also read per-user manifests from `DIR/NativeMessagingHosts`, which lets a browser run
+/// with a throwaway profile reach the host without touching the user's own profiles.
+fn install_profile(options: &InstallOptions, profile: &Path) -> Result<String, InstallError> {
+    if options.system {
+        return Err(InstallError::ProfileAndSystem);
+    }
+    let mut names = Vec::new();
+    for name in &options.browsers {
+        let browser = by_key(name).ok_or_else(|| InstallError::UnknownBrowser(name.clone()))?;
+        if browser.family == Family::Firefox {
+            return Err(InstallError::FirefoxProfile);
+        }
+        names.push(browser);
+    }
+    // Every Chromium-family browser reads the same place in its user data dir, so one
+    // manifest serves them all; the record names the first browser asked for.
+    let browser = names.first().copied().or_else(|| by_key("chromium"));
+    let Some(browser) = browser else {
+        return Err(InstallError::UnknownBrowser("chromium".into()));
+    };
+
+    let profile = std::path::absolute(profile).map_err(file_error("find", profile))?;
+    let binary = current_binary()?;
+    let path = profile_manifest_path(&profile);
+    write_json(
+        &path,
+        &manifest(Family::Chromium, &binary, &options.extension_ids),
+    )?;
+    let mut record = load_record();
+    remember(
+        &mut record,
+        Installed {
+            browser: browser.key.into(),
+            system: false,
+            manifest: path.clone(),
+            binary_copy: None,
+            profile: Some(profile),
+        },
+    );
+    save_record(&record)?;
+    Ok(format!(
+        "installed {HOST_NAME} for the browser profile (--user-data-dir) {}: {}\n",
+        path.parent()
+            .and_then(Path::parent)
+            .unwrap_or(&path)
+            .display(),
+        path.display()
+    ))
+}
+
+/// Where a Chromium-family browser started with `--user-data-dir=profile` looks.
+pub fn profile_manifest_path(profile: &Path) -> PathBuf {
+    profile
+        .join("NativeMessagingHosts")
+        .join(format!("{HOST_NAME}.json"))
 }
 
 fn remember(record: &mut InstallRecord, item: Installed) {
@@ -274,29 +312,29 @@ fn remember(record: &mut InstallRecord, item: Installed) {
 
 /// Flatpak browsers read manifests inside their sandbox and can only start a binary the
 /// sandbox can see, so the host is copied in beside the manifest. Snap browsers cannot be
-/// served from outside at all; the user is told so.
+/// served from outside at all; the user is told so. Returns how many manifests it wrote.
 fn sandboxes(
     options: &InstallOptions,
     home: &Path,
     binary: &Path,
     record: &mut InstallRecord,
     out: &mut String,
-) -> Result<(), InstallError> {
+) -> Result<usize, InstallError> {
+    let mut written = 0;
     for browser in BROWSERS {
         if !options.browsers.is_empty()
             && !options.browsers.iter().any(|b| by_key(b) == Some(browser))
         {
             continue;
         }
-        let (app, dir) = browser.flatpak;
-        let app_dir = home.join(".var/app").join(app);
-        if app_dir.is_dir() {
-            let copy = app_dir.join("data/latchkey/latchkey");
+        let app = browser.flatpak.0;
+        if home.join(".var/app").join(app).is_dir() {
+            let copy = browser.flatpak_copy(home);
             if let Some(parent) = copy.parent() {
                 fs::create_dir_all(parent).map_err(file_error("create", parent))?;
             }
             fs::copy(binary, &copy).map_err(file_error("copy the host to", &copy))?;
-            let path = app_dir.join(dir).join(format!("{HOST_NAME}.json"));
+            let path = browser.flatpak_manifest(home);
             write_json(
                 &path,
                 &manifest(browser.family, &copy, &options.extension_ids),
@@ -320,8 +358,10 @@ fn sandboxes(
                     system: false,
                     manifest: path,
                     binary_copy: Some(copy),
+                    profile: None,
                 },
             );
+            written += 1;
         }
         if !browser.snap.is_empty() && home.join("snap").join(browser.snap).is_dir() {
             let _ = writeln!(
@@ -333,7 +373,7 @@ fn sandboxes(
             );
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(windows)]
@@ -351,7 +391,9 @@ fn register_windows(browser: &Browser, system: bool, manifest: &Path) {
 #[cfg(not(windows))]
 fn register_windows(_: &Browser, _: bool, _: &Path) {}
 
-/// Removes exactly the files `install` recorded (for the scope asked), and nothing else.
+/// Removes exactly the files `install` recorded (for the scope asked), and nothing else:
+/// a recorded path that is not a known manifest place, or not a latchkey manifest, is
+/// left where it is and said so.
 pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> {
     for name in only {
         by_key(name).ok_or_else(|| InstallError::UnknownBrowser(name.clone()))?;
@@ -363,17 +405,26 @@ pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> 
             item.system == system
                 && (only.is_empty() || only.iter().any(|b| b.eq_ignore_ascii_case(&item.browser)))
         });
-    for item in &remove {
-        match fs::remove_file(&item.manifest) {
-            Ok(()) => {
+    let mut left = Vec::new();
+    for item in remove.iter() {
+        match item.checked_manifest() {
+            Ok(Some(_)) => {
+                fs::remove_file(&item.manifest).map_err(file_error("remove", &item.manifest))?;
                 let _ = writeln!(out, "removed {}", item.manifest.display());
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(None) => {
                 let _ = writeln!(out, "already gone: {}", item.manifest.display());
             }
-            Err(e) => return Err(file_error("remove", &item.manifest)(e)),
+            Err(why) => {
+                let _ = writeln!(out, "left {}: {}", item.manifest.display(), why.explain());
+                // Kept in the record when it may be ours after all (another HOME).
+                if why == Untrusted::Elsewhere {
+                    left.push(item.clone());
+                }
+                continue;
+            }
         }
-        if let Some(copy) = &item.binary_copy {
+        if let Some(copy) = item.checked_binary_copy() {
             if fs::remove_file(copy).is_ok() {
                 let _ = writeln!(out, "removed {}", copy.display());
             }
@@ -386,6 +437,7 @@ pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> 
         out.push_str("nothing to remove: latchkey install wrote no manifest here\n");
     }
     record.items = keep;
+    record.items.extend(left);
     save_record(&record)?;
     Ok(out)
 }
@@ -394,10 +446,7 @@ pub fn uninstall(system: bool, only: &[String]) -> Result<String, InstallError> 
 pub fn allowed_callers() -> Vec<String> {
     let mut allowed = Vec::new();
     for item in load_record().items {
-        let Some(value) = fs::read_to_string(&item.manifest)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        else {
+        let Ok(Some(value)) = item.checked_manifest() else {
             continue;
         };
         for key in ["allowed_origins", "allowed_extensions"] {
@@ -410,25 +459,27 @@ pub fn allowed_callers() -> Vec<String> {
 }
 
 /// Points every recorded manifest that names another path at this binary again (the
-/// binary was moved). Copies inside sandboxes are refreshed instead. Best effort.
+/// binary was moved). Copies inside sandboxes are refreshed instead. Best effort; only
+/// manifests the record may be trusted about are touched.
 pub fn repair_manifests() -> Vec<PathBuf> {
     let Ok(binary) = current_binary() else {
         return Vec::new();
     };
     let mut repaired = Vec::new();
     for item in load_record().items {
-        let Some(mut value) = fs::read_to_string(&item.manifest)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        else {
+        let Ok(Some(mut value)) = item.checked_manifest() else {
             continue;
         };
         let named = value["path"].as_str().map(PathBuf::from);
         if named.is_some_and(|p| p.is_file()) {
             continue;
         }
-        let target = item.binary_copy.clone().unwrap_or_else(|| binary.clone());
-        if let Some(copy) = &item.binary_copy
+        let copy = item.checked_binary_copy();
+        if item.binary_copy.is_some() && copy.is_none() {
+            continue;
+        }
+        let target = copy.map_or_else(|| binary.clone(), Path::to_path_buf);
+        if let Some(copy) = copy
             && fs::copy(&binary, copy).is_err()
         {
             continue;

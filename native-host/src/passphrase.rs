@@ -36,6 +36,23 @@ pub fn read(source: &Source, prompt: &str) -> Result<Passphrase, Failure> {
     prompt_tty(prompt).map(Passphrase::new)
 }
 
+/// A new passphrase: from the fd or variable as given, or typed twice on the terminal,
+/// since one typo there would seal the keys under a passphrase nobody knows.
+pub fn read_new(source: &Source) -> Result<Passphrase, Failure> {
+    if source.fd.is_some() || source.env.is_some() {
+        return read(source, "");
+    }
+    let mut first = Zeroizing::new(prompt_tty("new passphrase: ")?);
+    let second = Zeroizing::new(prompt_tty("the new passphrase again: ")?);
+    if first != second {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            "the two new passphrases differ; nothing was changed, try again",
+        ));
+    }
+    Ok(Passphrase::new(std::mem::take(&mut *first)))
+}
+
 fn first_line(file: File) -> Result<String, Failure> {
     let mut line = Zeroizing::new(String::new());
     BufReader::new(file)

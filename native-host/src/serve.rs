@@ -11,9 +11,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use getrandom::SysRng;
 use latchkey_core::channel::{
-    Channel, ClientFrame, ErrorCode, FrameError, HostFrame, PROTOCOL_VERSION, PairingResponder,
-    Request, RequestBody, Response, ResponseBody, SessionResponder, StaticKeypair, VaultState,
-    parse_client_frame,
+    Channel, ChannelError, ClientFrame, ErrorCode, FrameError, HostFrame, PROTOCOL_VERSION,
+    PairingResponder, Request, RequestBody, Response, ResponseBody, SessionResponder,
+    StaticKeypair, VaultState, parse_client_frame,
 };
 use rand_core::UnwrapErr;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -35,12 +35,6 @@ pub fn now() -> u64 {
         .unwrap_or(0)
 }
 
-enum State {
-    Fresh,
-    Pairing { responder: Box<PairingResponder> },
-    Session { channel: Channel },
-}
-
 /// Everything one connection needs.
 pub struct Host {
     /// `Some(reason)` when the caller is not allowed: every frame gets `origin_refused`.
@@ -48,8 +42,13 @@ pub struct Host {
     caller: String,
     pairings: PairingStore,
     vault: PathBuf,
+    member: PathBuf,
     host_key: Option<StaticKeypair>,
-    state: State,
+    /// The live session, kept until a new one is established: a `session_start` or a
+    /// pairing that fails leaves it as it was.
+    session: Option<Channel>,
+    /// A pairing between `pair_start` and `pair_finish`.
+    pairing: Option<Box<PairingResponder>>,
 }
 
 impl Host {
@@ -57,10 +56,12 @@ impl Host {
         Host {
             refused,
             caller,
+            member: data_dir.join("member.json"),
             pairings: PairingStore::new(data_dir),
             vault,
             host_key: None,
-            state: State::Fresh,
+            session: None,
+            pairing: None,
         }
     }
 
@@ -75,7 +76,7 @@ impl Host {
     /// An error in clear before a session, sealed once a session exists.
     fn error(&mut self, id: Option<u64>, code: ErrorCode, message: String) -> Vec<HostFrame> {
         tracing::info!(code = code.number(), name = code.name(), "refused a frame");
-        if let State::Session { channel } = &mut self.state {
+        if let Some(channel) = &mut self.session {
             let response = Response::error(id.unwrap_or(0), code, message.clone());
             if let Ok(frames) = channel.seal_response(&response) {
                 return frames.into_iter().map(HostFrame::Sealed).collect();
@@ -138,13 +139,26 @@ impl Host {
                 handshake,
             } => self.session_start(id, &pairing, &handshake),
             ClientFrame::Sealed(sealed) => {
-                let State::Session { channel } = &mut self.state else {
+                let Some(channel) = &mut self.session else {
                     let message = "no session: send session_start (or pair) first".into();
                     return self.error(None, ErrorCode::NoSession, message);
                 };
                 match channel.open(&sealed) {
                     Ok(None) => Vec::new(),
                     Ok(Some(plain)) => self.request(&plain),
+                    // The piece authenticated but its flag byte is neither "more" nor
+                    // "last": the message it belongs to cannot be trusted, so its pieces
+                    // so far are dropped and the next message starts clean.
+                    Err(ChannelError::State) => {
+                        channel.discard_partial();
+                        let message = format!(
+                            "sealed message {} is not a valid piece (its flag byte must be 0, \
+                             more follows, or 1, last); it and the unfinished message before \
+                             it were dropped, send that message again",
+                            sealed.n
+                        );
+                        self.error(None, ErrorCode::BadMessage, message)
+                    }
                     Err(e) => self.error(None, e.code(), e.to_string()),
                 }
             }
@@ -180,9 +194,7 @@ impl Host {
         };
         match accepted {
             Ok((responder, reply)) => {
-                self.state = State::Pairing {
-                    responder: Box::new(responder),
-                };
+                self.pairing = Some(Box::new(responder));
                 vec![HostFrame::PairReply {
                     id,
                     handshake: B64.encode(reply),
@@ -197,7 +209,7 @@ impl Host {
             Ok(bytes) => bytes,
             Err(frames) => return frames,
         };
-        let State::Pairing { responder } = std::mem::replace(&mut self.state, State::Fresh) else {
+        let Some(responder) = self.pairing.take() else {
             let message = "pair_finish without pair_start; start pairing again".into();
             return self.error(Some(id), ErrorCode::PairingFailed, message);
         };
@@ -223,9 +235,7 @@ impl Host {
             },
         };
         let frames = paired.channel.seal_response(&answer);
-        self.state = State::Session {
-            channel: paired.channel,
-        };
+        self.session = Some(paired.channel);
         frames
             .map(|f| f.into_iter().map(HostFrame::Sealed).collect())
             .unwrap_or_default()
@@ -236,7 +246,6 @@ impl Host {
             Ok(bytes) => bytes,
             Err(frames) => return frames,
         };
-        self.state = State::Fresh;
         let pairing = match self.pairings.find(pairing_id) {
             Ok(Some(pairing)) => pairing,
             Ok(None) => {
@@ -262,7 +271,8 @@ impl Host {
                 if let Err(e) = self.pairings.touch(&pairing.id, now()) {
                     tracing::warn!("could not record the pairing's last use: {e}");
                 }
-                self.state = State::Session { channel };
+                self.session = Some(channel);
+                self.pairing = None;
                 vec![HostFrame::SessionAccept {
                     id,
                     handshake: B64.encode(answer),
@@ -279,14 +289,14 @@ impl Host {
         let response = match Request::from_bytes(plain) {
             Ok(request) => {
                 let id = request.id;
-                match answer(request.body, &self.vault) {
+                match answer(request.body, &self.vault, &self.member) {
                     Ok(body) => Response { id, body },
                     Err((code, message)) => Response::error(id, code, message),
                 }
             }
             Err((id, fault)) => Response::error(id.unwrap_or(0), fault.code(), fault.to_string()),
         };
-        let State::Session { channel } = &mut self.state else {
+        let Some(channel) = &mut self.session else {
             return Vec::new();
         };
         match channel.seal_response(&response) {
@@ -305,7 +315,7 @@ impl Host {
 
 type Answer = Result<ResponseBody, (ErrorCode, String)>;
 
-fn answer(body: RequestBody, vault: &std::path::Path) -> Answer {
+fn answer(body: RequestBody, vault: &std::path::Path, member: &std::path::Path) -> Answer {
     let store = |e: keystore::StoreError| (e.code(), e.to_string());
     let file = |e: vault_store::VaultStoreError| (e.code(), e.to_string());
     match body {
@@ -346,6 +356,18 @@ fn answer(body: RequestBody, vault: &std::path::Path) -> Answer {
             Ok(ResponseBody::Vault {
                 vault: vault.map(|(text, _)| text),
             })
+        }
+        RequestBody::MemberRead => {
+            // The member file is sealed under its passphrase, like the vault: safe to hand over.
+            let member = match std::fs::read_to_string(member) {
+                Ok(text) => Some(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => {
+                    let message = format!("could not read {}: {e}", member.display());
+                    return Err((ErrorCode::VaultIo, message));
+                }
+            };
+            Ok(ResponseBody::Member { member })
         }
         RequestBody::VaultWrite { vault: text } => {
             let text = Zeroizing::new(text);

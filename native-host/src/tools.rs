@@ -5,7 +5,7 @@ use latchkey_core::generator::{
     PassphrasePolicy, PasswordPolicy, generate_passphrase, generate_password,
 };
 use latchkey_core::matching::{self, PageUrl};
-use latchkey_core::totp::OtpUri;
+use latchkey_core::totp::{Code, OtpKind, OtpUri};
 use latchkey_core::{Access, Secret};
 use serde_json::json;
 
@@ -97,6 +97,9 @@ pub fn explain_match(options: &Options, url: &str, all: bool) -> Result<(), Fail
     Ok(())
 }
 
+/// `latchkey totp`: the current code of a TOTP or Steam secret. For an HOTP entry the code
+/// for its stored counter is shown and the entry gets a new version holding the next
+/// counter, so the same code is never shown twice (the issuer accepts each once).
 pub fn totp(
     options: &Options,
     id: Option<String>,
@@ -104,24 +107,44 @@ pub fn totp(
     at: Option<u64>,
 ) -> Result<(), Failure> {
     let when = at.unwrap_or_else(now);
-    let uri = match (id, uri) {
-        (_, Some(uri)) => Secret::new(uri),
+    let parse = |uri: &Secret| OtpUri::parse(uri.expose()).map_err(|e| Failure::new(EXIT_USAGE, e));
+    let (parsed, used) = match (id, uri) {
+        (_, Some(uri)) => (parse(&Secret::new(uri))?, None),
         (Some(id), None) => {
             let me = unlock(options)?;
             let mut session = open_vault(options, &me)?;
             let id = entry_id(&id)?;
+            let mut rng = os_rng();
             let secrets = session
                 .open
-                .secrets(&id, Access::Copy, now(), &mut os_rng())
+                .secrets(&id, Access::Copy, now(), &mut rng)
                 .map_err(vault_failure)?;
-            save(&session)?;
-            secrets.totp.ok_or_else(|| {
+            let stored = secrets.totp.ok_or_else(|| {
                 Failure::new(EXIT_NOT_FOUND, format!("entry {} has no TOTP", id.as_str()))
-            })?
+            })?;
+            let parsed = parse(&stored)?;
+            let used = match parsed.kind() {
+                OtpKind::Hotp { .. } => {
+                    let (code, next) =
+                        parsed.use_hotp().map_err(|e| Failure::new(EXIT_USAGE, e))?;
+                    let next_uri = Secret::new(next.to_uri().as_str().to_owned());
+                    session
+                        .open
+                        .edit_with(&id, |draft| draft.totp = Some(next_uri), now(), &mut rng)
+                        .map_err(vault_failure)?;
+                    Some(code)
+                }
+                _ => None,
+            };
+            save(&session)?;
+            (parsed, used)
         }
         (None, None) => return Err(Failure::new(EXIT_USAGE, "give an entry id or --uri URI")),
     };
-    let parsed = OtpUri::parse(uri.expose()).map_err(|e| Failure::new(EXIT_USAGE, e))?;
+
+    if let OtpKind::Hotp { counter } = parsed.kind() {
+        return hotp_out(options, &parsed, counter, used);
+    }
     let code = parsed
         .code_at(when)
         .map_err(|e| Failure::new(EXIT_USAGE, e))?;
@@ -129,6 +152,41 @@ pub fn totp(
         options,
         &format!("{}  ({} s left)\n", code.digits.as_str(), code.seconds_left),
         json!({"code": code.digits.as_str(), "seconds_left": code.seconds_left, "period": code.period}),
+    );
+    Ok(())
+}
+
+/// Prints an HOTP code: `used` when it came from an entry whose counter was advanced,
+/// else (a bare `--uri`) the code for the URI's counter, which nothing records.
+fn hotp_out(
+    options: &Options,
+    parsed: &OtpUri,
+    counter: u64,
+    used: Option<Code>,
+) -> Result<(), Failure> {
+    let advanced = used.is_some();
+    let code = match used {
+        Some(code) => code,
+        None => parsed
+            .code_for_counter(counter)
+            .map_err(|e| Failure::new(EXIT_USAGE, e))?,
+    };
+    let text = if advanced {
+        format!(
+            "{}  (counter {counter}; the entry now holds counter {})\n",
+            code.digits.as_str(),
+            counter.saturating_add(1)
+        )
+    } else {
+        format!(
+            "{}  (counter {counter}; a bare URI's counter is not stored anywhere)\n",
+            code.digits.as_str()
+        )
+    };
+    print(
+        options,
+        &text,
+        json!({"code": code.digits.as_str(), "counter": counter, "advanced": advanced}),
     );
     Ok(())
 }

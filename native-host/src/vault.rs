@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use latchkey_core::{
-    Access, EntryId, Fingerprint, KdfParams, Member, MemberCard, OpenError, OpenVault, Role, Trust,
+    Access, EntryId, Fingerprint, KdfParams, Member, MemberCard, OpenError, OpenVault, Role,
     UnlockError, UnlockedMember, VaultError, VaultFile,
 };
 use serde_json::json;
@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::cli::{EXIT_CORRUPT, EXIT_FAILURE, EXIT_NOT_FOUND, EXIT_USAGE, Failure};
 use crate::entry_args::{EditArgs, EntryArgs, draft, edit_change, list_out, overview_json};
 use crate::passphrase::{self, Source};
+use crate::seen::{SeenError, SeenStore};
 use crate::serve::{now, os_rng};
 use crate::{paths, tools, vault_store};
 
@@ -25,8 +26,10 @@ pub const EXIT_WRONG_PASSPHRASE: u8 = 3;
 pub enum VaultCommand {
     /// Create this device's member (keys sealed under a passphrase).
     MemberCreate {
+        /// Your member id in every vault: 1 to 64 letters, digits, `.`, `_`, `@` or `-`.
         #[arg(long)]
         id: String,
+        /// Your name, as other members see it.
         #[arg(long)]
         name: String,
         /// Use the cheapest accepted Argon2id parameters (tests, slow machines).
@@ -37,6 +40,7 @@ pub enum VaultCommand {
     MemberCard,
     /// Create the vault file, with this member as its admin.
     Create {
+        /// The vault's name, as members see it.
         #[arg(long)]
         name: String,
     },
@@ -44,11 +48,14 @@ pub enum VaultCommand {
     List,
     /// Entries whose title, username, URL or folder contain QUERY.
     Search {
+        /// Text to look for (case does not matter).
         query: String,
     },
     /// One entry; secrets only with --reveal, which is written to the audit log.
     Show {
+        /// The entry id (e-...), as `latchkey list` shows it.
         id: String,
+        /// Also print the password, TOTP URI and notes (recorded in the audit log).
         #[arg(long)]
         reveal: bool,
     },
@@ -56,42 +63,63 @@ pub enum VaultCommand {
     Add(EntryArgs),
     /// Append a version that changes only the given fields and keeps the rest.
     Edit {
+        /// The entry id (e-...).
         id: String,
         #[command(flatten)]
         entry: EditArgs,
     },
+    /// Mark an entry deleted (a new version; `rollback` brings it back).
     Delete {
+        /// The entry id (e-...).
         id: String,
     },
+    /// Every version of an entry: number, change, title, author and time.
     History {
+        /// The entry id (e-...).
         id: String,
     },
+    /// Make an older version of an entry the newest again (a new version, nothing lost).
     Rollback {
+        /// The entry id (e-...).
         id: String,
+        /// The version to bring back, as `latchkey history` numbers it.
         version: u64,
     },
+    /// The vault's audit log: who added, changed, revealed or shared what, and when.
     Audit,
-    /// Change the passphrase (and re-seal with today's Argon2id parameters).
+    /// Change the passphrase, re-sealing with today's default Argon2id parameters; the
+    /// previous member file is kept beside it as member.json.TIME.bak.
     Passwd {
         /// Read the new passphrase from this environment variable.
         #[arg(long, value_name = "NAME")]
         new_passphrase_env: Option<String>,
+        /// Use the cheapest accepted Argon2id parameters (tests, slow machines).
+        #[arg(long)]
+        fast_kdf: bool,
     },
     /// Grant a member (their card file) a role, after confirming their fingerprint.
     Grant {
+        /// The member's card file (the JSON `latchkey member-card --json` prints).
         #[arg(long)]
         card: PathBuf,
+        /// The fingerprint the member read out to you, to confirm the card is theirs.
         #[arg(long)]
         fingerprint: String,
+        /// admin, editor or viewer.
         #[arg(long, default_value = "viewer")]
         role: String,
     },
+    /// Remove a member; the vault key is rotated so they cannot read later changes.
     Revoke {
+        /// The member id to remove.
         member: String,
     },
     /// The current code of an entry's TOTP, or of a bare otpauth:// URI, and seconds left.
+    /// For an HOTP entry: the code for its counter, and a new version with the next one.
     Totp {
+        /// The entry id (e-...) whose TOTP to use.
         id: Option<String>,
+        /// An otpauth:// or steam:// URI to compute a code for instead of an entry's.
         #[arg(long)]
         uri: Option<String>,
         /// Unix time to compute the code for (default: now).
@@ -100,15 +128,19 @@ pub enum VaultCommand {
     },
     /// A random password (or, with --words, a passphrase).
     Generate {
+        /// How many characters the password has.
         #[arg(long, default_value_t = 20)]
         length: usize,
+        /// Letters and digits only (for sites that refuse symbols).
         #[arg(long)]
         no_symbols: bool,
+        /// A passphrase of this many words from the built-in word list, instead.
         #[arg(long)]
         words: Option<usize>,
     },
     /// The entries that would be offered on URL, and by which rule.
     Match {
+        /// The page's URL.
         url: String,
         /// Also list saved URLs that do not match, with the reason.
         #[arg(long)]
@@ -121,6 +153,8 @@ pub struct Options {
     pub json: bool,
     pub passphrase_fd: Option<i32>,
     pub passphrase_env: Option<String>,
+    /// The fingerprint of the admin who granted this member, as confirmed with them.
+    pub admin_fingerprint: Option<String>,
 }
 
 fn member_path() -> Result<PathBuf, Failure> {
@@ -190,19 +224,64 @@ pub(crate) fn vault_failure(e: VaultError) -> Failure {
     Failure::new(code, e)
 }
 
-fn open_failure(e: OpenError) -> Failure {
-    Failure::new(EXIT_CORRUPT, e)
+/// A refusal to open, with what this device remembers where that matters: a rolled-back
+/// or forked copy is judged against `seen.json`, and a grant by an unconfirmed admin
+/// needs `--admin-fingerprint`.
+fn open_failure(e: OpenError, vault: &Path, seen: &SeenStore) -> Failure {
+    let message = match &e {
+        OpenError::OlderHead {
+            served,
+            seen: newest,
+        } => format!(
+            "{e}: {} holds head {served}, but this device has opened or written head {newest} \
+             of this vault (remembered in {}); put the newest copy back (its .last-good, a \
+             backup, or another device's copy)",
+            vault.display(),
+            seen.path().display()
+        ),
+        OpenError::Fork { .. } => format!(
+            "{e} ({} against the head remembered in {})",
+            vault.display(),
+            seen.path().display()
+        ),
+        OpenError::Untrusted { .. } => format!(
+            "{e}; if you confirmed that admin's fingerprint with them, pass it once with \
+             --admin-fingerprint FP"
+        ),
+        _ => e.to_string(),
+    };
+    Failure::new(EXIT_CORRUPT, message)
+}
+
+fn seen_failure(e: SeenError) -> Failure {
+    let code = match e {
+        SeenError::Damaged { .. } => EXIT_CORRUPT,
+        SeenError::Io { .. } => EXIT_FAILURE,
+    };
+    Failure::new(code, e)
 }
 
 /// The vault file, opened, with the lock held so the write back cannot race.
 pub(crate) struct Session {
     path: PathBuf,
     pub(crate) open: OpenVault,
+    seen: SeenStore,
     _lock: vault_store::WriteLock,
 }
 
 pub(crate) fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Session, Failure> {
+    let confirmed: Option<Fingerprint> = options
+        .admin_fingerprint
+        .as_deref()
+        .map(|fp| {
+            fp.parse()
+                .map_err(|e| Failure::new(EXIT_USAGE, format!("--admin-fingerprint: {e}")))
+        })
+        .transpose()?;
     let path = vault_path(options)?;
+    let seen = paths::data_dir()
+        .map(|d| SeenStore::new(&d))
+        .ok_or_else(|| Failure::new(EXIT_USAGE, "no home directory: set HOME"))?;
     let lock = vault_store::lock(&path).map_err(store_failure)?;
     let (_, file) = vault_store::read(&path)
         .map_err(store_failure)?
@@ -216,20 +295,29 @@ pub(crate) fn open_vault(options: &Options, me: &UnlockedMember) -> Result<Sessi
             )
         })?;
     progress("opening the vault…");
+    let remembered = seen.get(file.vault_id()).map_err(seen_failure)?;
+    let trust = remembered.trust(me, confirmed.as_ref());
     let open = file
-        .open(me, &Trust::own(me), &mut os_rng())
-        .map_err(open_failure)?;
+        .open(me, &trust, &mut os_rng())
+        .map_err(|e| open_failure(e, &path, &seen))?;
+    seen.record(&open, confirmed.as_ref())
+        .map_err(seen_failure)?;
     Ok(Session {
         path,
         open,
+        seen,
         _lock: lock,
     })
 }
 
+/// Writes the session's vault back and remembers its new head.
 pub(crate) fn save(session: &Session) -> Result<(), Failure> {
     let file = session.open.file();
     vault_store::write_locked(&session.path, &file.to_json(), file).map_err(store_failure)?;
-    Ok(())
+    session
+        .seen
+        .record(&session.open, None)
+        .map_err(seen_failure)
 }
 
 pub(crate) fn entry_id(text: &str) -> Result<EntryId, Failure> {
@@ -263,14 +351,9 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
                 fd: options.passphrase_fd,
                 env: options.passphrase_env.clone(),
             };
-            let pass = passphrase::read(&source, "new passphrase: ")?;
-            let kdf = if fast_kdf {
-                KdfParams::minimum()
-            } else {
-                KdfParams::default()
-            };
+            let pass = passphrase::read_new(&source)?;
             progress("making keys (RSA-2048, Argon2id)…");
-            let member = Member::create(&id, &name, &pass, kdf, 2048, &mut rng)
+            let member = Member::create(&id, &name, &pass, kdf_for(fast_kdf), 2048, &mut rng)
                 .map_err(|e| Failure::new(EXIT_USAGE, e))?;
             vault_store::replace(&path, member.to_json().as_bytes()).map_err(store_failure)?;
             card_out(options, member.card());
@@ -440,21 +523,32 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
             }
             print(options, &text, json!({"audit": rows}));
         }
-        VaultCommand::Passwd { new_passphrase_env } => {
+        VaultCommand::Passwd {
+            new_passphrase_env,
+            fast_kdf,
+        } => {
             let me = unlock(options)?;
             let source = Source {
                 fd: None,
                 env: new_passphrase_env,
             };
-            let pass = passphrase::read(&source, "new passphrase: ")?;
+            let pass = passphrase::read_new(&source)?;
             progress("re-sealing (Argon2id)…");
-            let kdf = load_member()?.kdf();
             let resealed = me
-                .reseal(&pass, kdf, &mut rng)
+                .reseal(&pass, kdf_for(fast_kdf), &mut rng)
                 .map_err(|e| Failure::new(EXIT_USAGE, e))?;
             let path = member_path()?;
+            let backup = backup_member(&path)?;
             vault_store::replace(&path, resealed.to_json().as_bytes()).map_err(store_failure)?;
-            print(options, "passphrase changed\n", json!({"changed": true}));
+            print(
+                options,
+                &format!(
+                    "passphrase changed; the previous member file (old passphrase) is kept as \
+                     {}\n",
+                    backup.display()
+                ),
+                json!({"changed": true, "backup": backup}),
+            );
         }
         VaultCommand::Grant {
             card,
@@ -512,6 +606,48 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
         VaultCommand::Match { url, all } => tools::explain_match(options, &url, all)?,
     }
     Ok(())
+}
+
+fn kdf_for(fast: bool) -> KdfParams {
+    if fast {
+        KdfParams::minimum()
+    } else {
+        KdfParams::default()
+    }
+}
+
+/// Keeps the member file as it is now beside it, as `member.json.<unix time>.bak`, so a
+/// passphrase mistyped into `passwd` does not lock the member out. A backup is never
+/// replaced: if the name is taken, a counter is added.
+fn backup_member(path: &Path) -> Result<PathBuf, Failure> {
+    let current = fs::read(path).map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!("cannot read {} to back it up: {e}", path.display()),
+        )
+    })?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let stamp = now();
+    for n in 0..100u32 {
+        let suffix = if n == 0 {
+            format!("{stamp}.bak")
+        } else {
+            format!("{stamp}-{n}.bak")
+        };
+        let backup = path.with_file_name(format!("{name}.{suffix}"));
+        match vault_store::create_new(&backup, &current) {
+            Ok(()) => return Ok(backup),
+            Err(vault_store::VaultStoreError::Exists { .. }) => continue,
+            Err(e) => return Err(store_failure(e)),
+        }
+    }
+    Err(Failure::new(
+        EXIT_FAILURE,
+        format!(
+            "100 backups of {} were made this second; nothing was changed",
+            path.display()
+        ),
+    ))
 }
 
 fn read_card(path: &Path) -> Result<MemberCard, Failure> {

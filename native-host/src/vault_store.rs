@@ -40,6 +40,8 @@ pub enum VaultStoreError {
     WouldDropRecords { path: PathBuf },
     #[error("another program is writing {path}; try again when it has finished")]
     Busy { path: PathBuf },
+    #[error("{path} already exists; it was left as it is")]
+    Exists { path: PathBuf },
     #[error("cannot {action} {path}: {error}")]
     Io {
         action: &'static str,
@@ -56,7 +58,7 @@ impl VaultStoreError {
             }
             VaultStoreError::WouldDropRecords { .. } => ErrorCode::VaultWouldDropRecords,
             VaultStoreError::Busy { .. } => ErrorCode::VaultBusy,
-            VaultStoreError::Io { .. } => ErrorCode::VaultIo,
+            VaultStoreError::Io { .. } | VaultStoreError::Exists { .. } => ErrorCode::VaultIo,
         }
     }
 }
@@ -167,29 +169,74 @@ pub fn write_locked(path: &Path, text: &str, offered: &VaultFile) -> Result<u64,
     Ok(text.len() as u64)
 }
 
-/// Atomically replaces `path` with `bytes`: temp file, fsync, rename, fsync directory.
+/// Atomically replaces `path` with `bytes`: a new temp file (random name, O_EXCL, 0600),
+/// fsync, rename, fsync of the directory.
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), VaultStoreError> {
-    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    let dir = parent_dir(path);
+    fs::create_dir_all(&dir).map_err(io_error("create the directory", &dir))?;
+    let temp = write_temp(path, bytes)?;
+    if let Err(e) = fs::rename(&temp, path) {
+        let _ = fs::remove_file(&temp);
+        return Err(io_error("rename the new file onto", path)(e));
+    }
+    sync_dir(&dir)
+}
+
+/// Writes `bytes` as the new file `path`, atomically, and never over an existing file
+/// ([`VaultStoreError::Exists`]): a temp file is written and synced, then hard-linked to
+/// `path` (which fails if the name is taken) and removed.
+pub fn create_new(path: &Path, bytes: &[u8]) -> Result<(), VaultStoreError> {
+    let dir = parent_dir(path);
+    fs::create_dir_all(&dir).map_err(io_error("create the directory", &dir))?;
+    let temp = write_temp(path, bytes)?;
+    let linked = fs::hard_link(&temp, path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => sync_dir(&dir),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(VaultStoreError::Exists {
+            path: path.to_owned(),
+        }),
+        Err(e) => Err(io_error("create", path)(e)),
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => dir.to_owned(),
         None => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir).map_err(io_error("create the directory", &dir))?;
-    let temp = sibling(path, &format!(".tmp-{}", std::process::id()));
+    }
+}
 
+/// A new temp file beside `path` holding `bytes`, synced: `<name>.tmp-<random>`, made with
+/// O_EXCL and mode 0600, so it is never a file (or link) someone else put there first: a
+/// predictable name could be planted as a symlink, and writing through it would overwrite
+/// whatever it points at.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, VaultStoreError> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&temp).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(io_error("write", &temp)(e));
+    for _ in 0..16 {
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random)
+            .map_err(|e| io_error("name a temp file for", path)(io::Error::other(e)))?;
+        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let temp = sibling(path, &format!(".tmp-{hex}"));
+        let mut file = match options.open(&temp) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_error("create", &temp)(e)),
+        };
+        let written = file.write_all(bytes).and_then(|()| file.sync_all());
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(io_error("write", &temp)(e));
+        }
+        return Ok(temp);
     }
-    fs::rename(&temp, path).map_err(io_error("rename the new file onto", path))?;
-    sync_dir(&dir)
+    Err(io_error("create a temp file for", path)(io::Error::other(
+        "16 random names were all taken",
+    )))
 }
 
 fn sync_dir(dir: &Path) -> Result<(), VaultStoreError> {
@@ -284,6 +331,51 @@ mod tests {
             "{offered}"
         );
         let _ = fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn temp_files_are_new_private_and_never_a_planted_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = temp("tempfiles");
+        let dir = path.parent().unwrap().to_owned();
+        // The name an earlier version used (pid-based), planted as a link to a victim.
+        let victim = dir.join("victim");
+        fs::write(&victim, "keep me").unwrap();
+        let planted = sibling(&path, &format!(".tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+
+        replace(&path, b"first").unwrap();
+        replace(&path, b"second").unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "second");
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+
+        // Two temp files never share a name, each is 0600, and replace leaves none behind.
+        let a = write_temp(&path, b"a").unwrap();
+        let b = write_temp(&path, b"b").unwrap();
+        assert_ne!(a, b);
+        for t in [&a, &b] {
+            let mode = fs::metadata(t).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            fs::remove_file(t).unwrap();
+        }
+        let mut left: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let pid_name = planted.file_name().unwrap().to_string_lossy().into_owned();
+        let mut want = vec![pid_name, "vault.json".into(), "victim".into()];
+        want.sort();
+        assert_eq!(left, want);
+
+        // create_new never replaces a file that exists.
+        let taken = create_new(&path, b"other").unwrap_err();
+        assert!(matches!(taken, VaultStoreError::Exists { .. }), "{taken}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "second");
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -9,8 +9,21 @@ use std::os::unix::fs::PermissionsExt;
 use common::{BIN, Home};
 use serde_json::{Value, json};
 
+/// Where the Chromium manifest goes, under the home.
+const CHROMIUM_MANIFEST: &str = ".config/chromium/NativeMessagingHosts/com.latchkey.host.json";
+
 fn text(out: &std::process::Output, home: &Home) -> String {
     String::from_utf8_lossy(&out.stdout).replace(&*home.root.to_string_lossy(), "$HOME")
+}
+
+/// The output text of a run that must have succeeded.
+fn succeeded(out: &std::process::Output, home: &Home) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text(out, home)
 }
 
 fn binary() -> String {
@@ -36,22 +49,15 @@ fn install_writes_each_found_browsers_manifest_and_uninstall_removes_exactly_tho
         "--extension-id",
         "abcdefghijklmnopabcdefghijklmnop",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        text(&out, &home),
+        succeeded(&out, &home),
         "installed com.latchkey.host for Chromium: \
          $HOME/.config/chromium/NativeMessagingHosts/com.latchkey.host.json\n\
          installed com.latchkey.host for Firefox: \
          $HOME/.mozilla/native-messaging-hosts/com.latchkey.host.json\n"
     );
 
-    let chromium = home
-        .root
-        .join(".config/chromium/NativeMessagingHosts/com.latchkey.host.json");
+    let chromium = home.root.join(CHROMIUM_MANIFEST);
     let value: Value = serde_json::from_str(&std::fs::read_to_string(&chromium).unwrap()).unwrap();
     assert_eq!(
         value,
@@ -113,10 +119,35 @@ fn a_chosen_browser_is_installed_even_without_a_profile_and_bad_input_is_a_usage
     let out = home.cli(&["install", "--extension-id", "not an id"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not an extension id"));
+}
 
+#[test]
+fn install_fails_with_the_reason_when_it_writes_nothing() {
     let empty = Home::new("empty");
     let out = empty.cli(&["install"]);
-    assert!(text(&out, &empty).starts_with("no browser profile found"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "latchkey: nothing was installed: no browser profile found; name one with --browser \
+         (chrome, chromium, edge, brave, vivaldi, firefox) or use --profile DIR\n"
+    );
+    assert!(!empty.data().join("installed.json").exists());
+
+    // Only a Snap browser: the reason it cannot be served is part of the failure.
+    let snap = Home::new("snap-only");
+    std::fs::create_dir_all(snap.root.join("snap/firefox")).unwrap();
+    let out = snap.cli(&["--json", "install"]);
+    assert_eq!(out.status.code(), Some(1));
+    let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["exit"], 1);
+    let error = value["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("nothing was installed: no browser profile found")
+            && error.contains("found Firefox as a Snap"),
+        "{error}"
+    );
+    assert!(!snap.root.join(".mozilla").exists());
 }
 
 #[test]
@@ -181,9 +212,7 @@ fn doctor_checks_each_manifest_and_launches_the_host_as_a_browser_would() {
     )
     .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let manifest = home
-        .root
-        .join(".config/chromium/NativeMessagingHosts/com.latchkey.host.json");
+    let manifest = home.root.join(CHROMIUM_MANIFEST);
     let mut value: Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     value["path"] = json!(script.to_string_lossy());
@@ -212,9 +241,7 @@ fn doctor_checks_each_manifest_and_launches_the_host_as_a_browser_would() {
 fn the_host_repairs_manifests_whose_binary_has_moved() {
     let home = Home::new("repair");
     home.install();
-    let manifest = home
-        .root
-        .join(".config/chromium/NativeMessagingHosts/com.latchkey.host.json");
+    let manifest = home.root.join(CHROMIUM_MANIFEST);
     let mut value: Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     value["path"] = json!("/nowhere/latchkey");
@@ -224,4 +251,159 @@ fn the_host_repairs_manifests_whose_binary_has_moved() {
     assert!(host.close().0.success());
     let value: Value = serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
     assert_eq!(value["path"], binary());
+}
+
+#[test]
+fn a_profile_install_writes_into_the_user_data_dir_is_recorded_and_admits_its_callers() {
+    let home = Home::new("profile");
+    let profile = home.root.join("chromium-profile");
+    let extra = "abcdefghijklmnopabcdefghijklmnop";
+    let out = home.cli(&[
+        "install",
+        "--profile",
+        &profile.to_string_lossy(),
+        "--extension-id",
+        extra,
+    ]);
+    assert_eq!(
+        succeeded(&out, &home),
+        "installed com.latchkey.host for the browser profile (--user-data-dir) \
+         $HOME/chromium-profile: \
+         $HOME/chromium-profile/NativeMessagingHosts/com.latchkey.host.json\n"
+    );
+    let manifest = profile.join("NativeMessagingHosts/com.latchkey.host.json");
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    assert_eq!(value["path"], binary());
+    assert_eq!(
+        value["allowed_origins"],
+        json!([
+            "chrome-extension://gbaebdhpdpjkklhkedkjnnoedbdnpfej/",
+            format!("chrome-extension://{extra}/")
+        ])
+    );
+    // Nothing went to the usual places.
+    assert!(!home.root.join(".config").exists());
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(home.data().join("installed.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        record["items"][0]["manifest"],
+        manifest.to_string_lossy().as_ref()
+    );
+    assert_eq!(
+        record["items"][0]["profile"],
+        profile.to_string_lossy().as_ref()
+    );
+
+    // Both callers the profile's manifest names are served; others are not.
+    for origin in [
+        common::CHROME_ORIGIN.to_owned(),
+        format!("chrome-extension://{extra}/"),
+    ] {
+        let mut host = home.launch(&origin);
+        host.send(common::HELLO);
+        common::assert_hello(&host.recv());
+        assert!(host.close().0.success());
+    }
+    let mut host = home.launch("chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/");
+    host.send(common::HELLO);
+    assert_eq!(common::error_of(&host.recv()).1, "origin_refused");
+    assert!(host.close().0.success());
+
+    // doctor checks it like any other manifest.
+    let shown = text(&home.cli(&["doctor"]), &home);
+    assert!(
+        shown.starts_with(
+            "Chromium: $HOME/chromium-profile/NativeMessagingHosts/com.latchkey.host.json\n  \
+             ok: the manifest is valid and the host answers hello\n"
+        ),
+        "{shown}"
+    );
+
+    let out = home.cli(&["uninstall"]);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out, &home),
+        "removed $HOME/chromium-profile/NativeMessagingHosts/com.latchkey.host.json\n"
+    );
+    assert!(!manifest.exists());
+}
+
+#[test]
+fn a_profile_install_for_firefox_or_system_wide_is_refused_with_what_to_do() {
+    let home = Home::new("profile-ff");
+    let profile = home.root.join("ff-profile");
+    let dir = profile.to_string_lossy().into_owned();
+    let out = home.cli(&["install", "--profile", &dir, "--browser", "firefox"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Firefox reads native messaging manifests only from $HOME")
+            && err.contains("HOME set to"),
+        "{err}"
+    );
+    let out = home.cli(&["install", "--profile", &dir, "--system"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--system"));
+    assert!(!profile.exists());
+    assert!(!home.data().join("installed.json").exists());
+}
+
+#[test]
+fn uninstall_and_repair_touch_only_latchkey_manifests_at_known_places() {
+    let home = Home::new("record");
+    home.install();
+    let chromium = home.root.join(CHROMIUM_MANIFEST);
+    let firefox = home
+        .root
+        .join(".mozilla/native-messaging-hosts/com.latchkey.host.json");
+
+    // Files the record should never be able to reach: an unrelated file named as a
+    // manifest (and as a sandbox copy), and at a real manifest place someone else's file.
+    let unrelated = home.root.join("thesis.json");
+    std::fs::write(&unrelated, r#"{"path": "/nowhere", "allowed_origins": []}"#).unwrap();
+    let program = home.root.join("program");
+    std::fs::write(&program, "mine").unwrap();
+    let other = json!({"name": "org.other.host", "path": "/nowhere", "type": "stdio",
+                       "allowed_extensions": ["x@y.z"]});
+    std::fs::write(&firefox, other.to_string()).unwrap();
+
+    let record_path = home.data().join("installed.json");
+    let mut record: Value =
+        serde_json::from_str(&std::fs::read_to_string(&record_path).unwrap()).unwrap();
+    let items = record["items"].as_array_mut().unwrap();
+    items.push(
+        json!({"browser": "chromium", "system": false, "manifest": unrelated,
+                      "binary_copy": program}),
+    );
+    items.push(json!({"browser": "chrome", "system": false,
+                      "manifest": home.root.join("thesis.json"), "profile": home.root}));
+    std::fs::write(&record_path, record.to_string()).unwrap();
+
+    // Repair (the host's start) rewrites neither the unrelated file nor the foreign one.
+    let host = home.launch(common::CHROME_ORIGIN);
+    assert!(host.close().0.success());
+    assert_eq!(
+        std::fs::read_to_string(&unrelated).unwrap(),
+        r#"{"path": "/nowhere", "allowed_origins": []}"#
+    );
+    assert_eq!(
+        std::fs::read_to_string(&firefox).unwrap(),
+        other.to_string()
+    );
+
+    let out = home.cli(&["uninstall"]);
+    assert_eq!(
+        succeeded(&out, &home),
+        "removed $HOME/.config/chromium/NativeMessagingHosts/com.latchkey.host.json\n\
+         left $HOME/.mozilla/native-messaging-hosts/com.latchkey.host.json: it is not a \
+         latchkey host manifest\n\
+         left $HOME/thesis.json: it is not where latchkey installs manifests (was HOME or \
+         XDG_CONFIG_HOME different when it was installed?)\n\
+         left $HOME/thesis.json: it is not where latchkey installs manifests (was HOME or \
+         XDG_CONFIG_HOME different when it was installed?)\n"
+    );
+    assert!(!chromium.exists());
+    assert!(unrelated.exists() && firefox.exists());
+    assert_eq!(std::fs::read_to_string(&program).unwrap(), "mine");
 }

@@ -270,6 +270,20 @@ fn pair_then_session_then_device_keys_and_the_vault_file() {
     );
     assert_eq!(error_body(junk).0, 401);
 
+    // The command line's member file, for a browser opening the same vault: none yet,
+    // then exactly the bytes of the file.
+    let none = ask(&mut host, &mut channel, 26, RequestBody::MemberRead);
+    assert_eq!(none, ResponseBody::Member { member: None });
+    let member_text = r#"{"kind":"member","stands":"for any sealed member file"}"#;
+    std::fs::write(home.data().join("member.json"), member_text).unwrap();
+    let some = ask(&mut host, &mut channel, 27, RequestBody::MemberRead);
+    assert_eq!(
+        some,
+        ResponseBody::Member {
+            member: Some(member_text.into())
+        }
+    );
+
     // A bad sealed request gets a sealed error, and errors never arrive in clear.
     let unknown = ask(&mut host, &mut channel, 25, RequestBody::Version);
     assert!(matches!(unknown, ResponseBody::Version { .. }));
@@ -505,5 +519,215 @@ fn replayed_reordered_forged_and_reused_are_all_refused() {
         .to_bytes(),
     );
     assert_eq!(error_of(&host.recv()).1, "no_pending_pairing");
+    assert!(host.close().0.success());
+}
+
+/// snow's own primitives with the OS's randomness: the test's independent initiator.
+struct OsResolver;
+
+struct OsRandom;
+
+impl snow::types::Random for OsRandom {
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), snow::Error> {
+        getrandom::fill(dest).map_err(|_| snow::Error::Rng)
+    }
+}
+
+impl snow::resolvers::CryptoResolver for OsResolver {
+    fn resolve_rng(&self) -> Option<Box<dyn snow::types::Random>> {
+        Some(Box::new(OsRandom))
+    }
+    fn resolve_dh(&self, c: &snow::params::DHChoice) -> Option<Box<dyn snow::types::Dh>> {
+        snow::resolvers::DefaultResolver.resolve_dh(c)
+    }
+    fn resolve_hash(&self, c: &snow::params::HashChoice) -> Option<Box<dyn snow::types::Hash>> {
+        snow::resolvers::DefaultResolver.resolve_hash(c)
+    }
+    fn resolve_cipher(
+        &self,
+        c: &snow::params::CipherChoice,
+    ) -> Option<Box<dyn snow::types::Cipher>> {
+        snow::resolvers::DefaultResolver.resolve_cipher(c)
+    }
+}
+
+/// The extension's end of a session written straight on snow, following docs/PROTOCOL.md
+/// (Noise_KK, the prologue, one flag byte per piece), so a test can seal any plaintext.
+struct RawSession {
+    transport: snow::TransportState,
+}
+
+impl RawSession {
+    fn start(host: &mut Host, private: &[u8; 32], host_key: &[u8; 32], pairing: &str) -> Self {
+        let mut prologue = b"latchkey channel v1 session ".to_vec();
+        prologue.extend_from_slice(pairing.as_bytes());
+        let params = "Noise_KK_25519_ChaChaPoly_BLAKE2s".parse().unwrap();
+        let mut state = snow::Builder::with_resolver(params, Box::new(OsResolver))
+            .prologue(&prologue)
+            .unwrap()
+            .local_private_key(private)
+            .unwrap()
+            .remote_public_key(host_key)
+            .unwrap()
+            .build_initiator()
+            .unwrap();
+        let mut first = vec![0u8; 65535];
+        let len = state.write_message(&[], &mut first).unwrap();
+        host.send(
+            &ClientFrame::SessionStart {
+                id: 70,
+                pairing: pairing.into(),
+                handshake: B64.encode(&first[..len]),
+            }
+            .to_bytes(),
+        );
+        let HostFrame::SessionAccept { id: 70, handshake } = host.recv() else {
+            panic!("no session_accept")
+        };
+        let mut payload = vec![0u8; 65535];
+        state
+            .read_message(&B64.decode(handshake).unwrap(), &mut payload)
+            .unwrap();
+        RawSession {
+            transport: state.into_transport_mode().unwrap(),
+        }
+    }
+
+    /// Seals `flag` then `piece` as the next frame, without sending it.
+    fn seal(&mut self, flag: u8, piece: &[u8]) -> SealedFrame {
+        let n = self.transport.sending_nonce();
+        let mut plain = vec![flag];
+        plain.extend_from_slice(piece);
+        let mut sealed = vec![0u8; 65535];
+        let len = self.transport.write_message(&plain, &mut sealed).unwrap();
+        SealedFrame {
+            n,
+            data: B64.encode(&sealed[..len]),
+        }
+    }
+
+    /// Reads the host's next answer (all its pieces) as JSON.
+    fn answer(&mut self, host: &mut Host) -> serde_json::Value {
+        let mut message = Vec::new();
+        loop {
+            let HostFrame::Sealed(frame) = host.recv() else {
+                panic!("a plain frame inside the session")
+            };
+            assert_eq!(frame.n, self.transport.receiving_nonce());
+            let mut plain = vec![0u8; 65535];
+            let sealed = B64.decode(&frame.data).unwrap();
+            let len = self.transport.read_message(&sealed, &mut plain).unwrap();
+            message.extend_from_slice(&plain[1..len]);
+            match plain[0] {
+                0 => continue,
+                1 => return serde_json::from_slice(&message).unwrap(),
+                other => panic!("the host sent flag {other}"),
+            }
+        }
+    }
+}
+
+fn send_sealed(host: &mut Host, frame: SealedFrame) {
+    host.send(&ClientFrame::Sealed(frame).to_bytes());
+}
+
+fn version_request(id: u64) -> Vec<u8> {
+    format!(r#"{{"id":{id},"type":"version"}}"#).into_bytes()
+}
+
+#[test]
+fn a_bad_session_start_keeps_the_live_session_and_bad_pieces_do_not_poison_later_messages() {
+    let home = Home::new("robust");
+    home.install();
+    let mut private = [0u8; 32];
+    getrandom::fill(&mut private).unwrap();
+    let me = StaticKeypair::from_private(private);
+    let code = pair_code(&home);
+    let mut host = home.launch(CHROME_ORIGIN);
+    let (channel, pairing) = pair(&mut host, &me, &code);
+    let host_key = channel.peer().0;
+    drop(host.close());
+
+    let mut host = home.launch(CHROME_ORIGIN);
+    let mut raw = RawSession::start(&mut host, &private, &host_key, &pairing);
+    let ask_version = |host: &mut Host, raw: &mut RawSession, id: u64| {
+        let frame = raw.seal(1, &version_request(id));
+        send_sealed(host, frame);
+        let answer = raw.answer(host);
+        assert_eq!(
+            (answer["id"].as_u64(), answer["type"].as_str()),
+            (Some(id), Some("version"))
+        );
+    };
+    ask_version(&mut host, &mut raw, 1);
+
+    // Bad session_starts while the session is live: each is refused (sealed, since a
+    // session exists) and the session goes on.
+    let bad_starts = [
+        ("p-nobody", B64.encode([7u8; 48]), "not_paired"),
+        (pairing.as_str(), B64.encode([7u8; 48]), "handshake_failed"),
+        (pairing.as_str(), "not base64!".to_owned(), "bad_message"),
+    ];
+    for (i, (pairing_id, handshake, name)) in bad_starts.iter().enumerate() {
+        let id = 100 + i as u64;
+        host.send(
+            &ClientFrame::SessionStart {
+                id,
+                pairing: (*pairing_id).into(),
+                handshake: handshake.clone(),
+            }
+            .to_bytes(),
+        );
+        let answer = raw.answer(&mut host);
+        assert_eq!(answer["id"], id);
+        assert_eq!(answer["name"], *name, "{answer}");
+        ask_version(&mut host, &mut raw, 200 + i as u64);
+    }
+    // A pair_finish with no pairing under way does not end the session either.
+    host.send(
+        &ClientFrame::PairFinish {
+            id: 110,
+            handshake: B64.encode([1u8; 64]),
+        }
+        .to_bytes(),
+    );
+    assert_eq!(raw.answer(&mut host)["name"], "pairing_failed");
+    ask_version(&mut host, &mut raw, 210);
+
+    // A piece whose flag is neither 0 nor 1, in the middle of a message: refused, and the
+    // next message is read on its own, not glued to the broken one.
+    let request = version_request(300);
+    let (head, _) = request.split_at(10);
+    let frame = raw.seal(0, head);
+    send_sealed(&mut host, frame);
+    let frame = raw.seal(7, b"junk");
+    send_sealed(&mut host, frame);
+    let refused = raw.answer(&mut host);
+    assert_eq!(refused["name"], "bad_message", "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("flag byte"),
+        "{refused}"
+    );
+    ask_version(&mut host, &mut raw, 301);
+
+    // A frame out of sequence or replayed in the middle of a message is refused without
+    // touching it: the message completes from its genuine pieces.
+    let request = version_request(400);
+    let (head, tail) = request.split_at(12);
+    let first = raw.seal(0, head);
+    send_sealed(&mut host, first.clone());
+    let mut ahead = first.clone();
+    ahead.n += 5;
+    send_sealed(&mut host, ahead);
+    assert_eq!(raw.answer(&mut host)["name"], "out_of_order");
+    send_sealed(&mut host, first);
+    assert_eq!(raw.answer(&mut host)["name"], "replayed");
+    let last = raw.seal(1, tail);
+    send_sealed(&mut host, last);
+    let answer = raw.answer(&mut host);
+    assert_eq!(
+        (answer["id"].as_u64(), answer["type"].as_str()),
+        (Some(400), Some("version"))
+    );
     assert!(host.close().0.success());
 }

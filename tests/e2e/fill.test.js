@@ -19,18 +19,6 @@ const REFUSAL_WAIT_MS = 2500;
 const value = (page, selector) =>
   page.$eval(selector, (el) => el.value).catch(() => "(missing)");
 
-// Clicks the page's (or frame's) submit button and waits until the fixture
-// server has one more submission of this case.
-async function submit(fixtures, target, kase, selector = "#submit") {
-  const before = fixtures.received(kase).length;
-  await (await target.waitForSelector(selector)).click();
-  const deadline = Date.now() + 10_000;
-  while (fixtures.received(kase).length === before) {
-    if (Date.now() > deadline) throw new Error(`the server got no ${kase} submission`);
-    await h.sleep(50);
-  }
-}
-
 for (const kind of h.BROWSERS) {
   describe(`${kind}`, () => {
     let fixtures;
@@ -62,7 +50,7 @@ for (const kind of h.BROWSERS) {
     test("plain form: filled by the popup and submitted", async () => {
       const page = await h.fillPage(session, `${A}/plain.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-      await submit(fixtures, page, "plain");
+      await h.submit(fixtures, page, "plain");
       assert.deepEqual(fixtures.received("plain"), [ALICE]);
       await page.close();
     });
@@ -70,11 +58,11 @@ for (const kind of h.BROWSERS) {
     test("identifier-first on two pages: one fill per page", async () => {
       const page = await h.fillPage(session, `${A}/idfirst-user.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=username]").value !== "");
-      await submit(fixtures, page, "idfirst-user");
+      await h.submit(fixtures, page, "idfirst-user");
       await page.waitForSelector("[name=password]");
       await h.clickFill(await h.openPopup(session), "Fixture A", page);
       await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-      await submit(fixtures, page, "idfirst-pass");
+      await h.submit(fixtures, page, "idfirst-pass");
       assert.deepEqual(fixtures.received("idfirst-user"), [{ username: ALICE.username }]);
       assert.deepEqual(fixtures.received("idfirst-pass"), [{ password: ALICE.password }]);
       await page.close();
@@ -88,7 +76,7 @@ for (const kind of h.BROWSERS) {
       await page.waitForSelector("#p");
       await h.clickFill(await h.openPopup(session), "Fixture A", page);
       await page.waitForFunction(() => document.getElementById("p").value !== "");
-      await submit(fixtures, page, "spa");
+      await h.submit(fixtures, page, "spa");
       assert.deepEqual(fixtures.received("spa"), [ALICE]);
       await page.close();
     });
@@ -98,14 +86,14 @@ for (const kind of h.BROWSERS) {
       await page.waitForFunction(
         () => document.querySelector("x-login").shadowRoot.querySelectorAll("x-field")[1].value,
       );
-      await submit(fixtures, page, "shadow", "x-login >>> #submit");
+      await h.submit(fixtures, page, "shadow", "x-login >>> #submit");
       assert.deepEqual(fixtures.received("shadow"), [ALICE]);
       await page.close();
     });
 
     test("controlled form: submit enabled only by real input events", async () => {
       const page = await h.fillPage(session, `${A}/controlled.html`, "Fixture A");
-      await submit(fixtures, page, "controlled", "#submit:not([disabled])");
+      await h.submit(fixtures, page, "controlled", "#submit:not([disabled])");
       assert.deepEqual(fixtures.received("controlled"), [ALICE]);
       await page.close();
     });
@@ -114,7 +102,7 @@ for (const kind of h.BROWSERS) {
       const page = await h.fillPage(session, `${A}/frame-same.html`, "Fixture A");
       const frame = await (await page.waitForSelector("#login")).contentFrame();
       await frame.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-      await submit(fixtures, frame, "frame-same");
+      await h.submit(fixtures, frame, "frame-same");
       assert.deepEqual(fixtures.received("frame-same"), [ALICE]);
       await page.close();
     });
@@ -123,7 +111,7 @@ for (const kind of h.BROWSERS) {
       const page = await h.fillPage(session, `${A}/frame-cross.html`, "Fixture A");
       const frame = await (await page.waitForSelector("#login")).contentFrame();
       await h.sleep(REFUSAL_WAIT_MS);
-      await submit(fixtures, frame, "frame-cross");
+      await h.submit(fixtures, frame, "frame-cross");
       assert.deepEqual(fixtures.received("frame-cross"), [{ username: "", password: "" }]);
       await page.close();
     });
@@ -131,7 +119,7 @@ for (const kind of h.BROWSERS) {
     test("http page is not filled from an https entry", async () => {
       const page = await h.fillPage(session, `${C}/downgrade.html`, "Secure C");
       await h.sleep(REFUSAL_WAIT_MS);
-      await submit(fixtures, page, "downgrade");
+      await h.submit(fixtures, page, "downgrade");
       assert.deepEqual(fixtures.received("downgrade"), [{ username: "", password: "" }]);
       await page.close();
     });
@@ -139,7 +127,7 @@ for (const kind of h.BROWSERS) {
     test("hidden decoy fields get nothing; the visible ones are filled", async () => {
       const page = await h.fillPage(session, `${A}/decoys.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-      await submit(fixtures, page, "decoys");
+      await h.submit(fixtures, page, "decoys");
       const [got] = fixtures.received("decoys");
       const decoys = Object.entries(got).filter(([k]) => k.startsWith("decoy_"));
       assert.equal(decoys.length, 9);
@@ -152,7 +140,7 @@ for (const kind of h.BROWSERS) {
       const page = await h.fillPage(session, `${A}/decoy-swap.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=username]").value !== "");
       await h.sleep(500);
-      await submit(fixtures, page, "decoy-swap");
+      await h.submit(fixtures, page, "decoy-swap");
       const [got] = fixtures.received("decoy-swap");
       assert.equal(got.username, ALICE.username);
       assert.ok(!Object.values(got).includes(ALICE.password), "the password went somewhere");
@@ -165,7 +153,7 @@ for (const kind of h.BROWSERS) {
       await page.click("#open");
       await h.clickFill(await h.openPopup(session), "Fixture A", page);
       await page.waitForFunction(() => document.querySelector("[name=password]")?.value !== "");
-      await submit(fixtures, page, "modal");
+      await h.submit(fixtures, page, "modal");
       assert.deepEqual(fixtures.received("modal"), [ALICE]);
       await page.close();
     });
@@ -175,7 +163,7 @@ for (const kind of h.BROWSERS) {
         fixtures.clear();
         const page = await h.fillPage(session, `${A}/opacity.html?on=${on}`, "Fixture A");
         await h.sleep(REFUSAL_WAIT_MS);
-        await submit(fixtures, page, "opacity");
+        await h.submit(fixtures, page, "opacity");
         assert.deepEqual(fixtures.received("opacity"), [{ username: "", password: "" }]);
         await page.close();
       });
@@ -208,7 +196,7 @@ for (const kind of h.BROWSERS) {
       await page.bringToFront();
       await h.clickFill(await h.openPopup(session), "Fixture A", page);
       await h.sleep(REFUSAL_WAIT_MS);
-      await submit(fixtures, page, "pushstate");
+      await h.submit(fixtures, page, "pushstate");
       assert.deepEqual(fixtures.received("pushstate"), [{ username: "", password: "" }]);
       await page.close();
     });
@@ -216,7 +204,7 @@ for (const kind of h.BROWSERS) {
     test("split one-time code: six inputs get the current TOTP code", async () => {
       const page = await h.fillPage(session, `${A}/otp.html`, "Codes A");
       await page.waitForFunction(() => [...document.querySelectorAll(".otp input")].every((i) => i.value));
-      await submit(fixtures, page, "otp");
+      await h.submit(fixtures, page, "otp");
       const [{ code, at }] = fixtures.received("otp");
       // The code current when the page sent it, or the one just before.
       assert.ok([totp(OTP_SECRET, at), totp(OTP_SECRET, at - 30)].includes(code), code);
@@ -230,7 +218,7 @@ for (const kind of h.BROWSERS) {
       fixtures.clear();
       const page = await h.fillPage(session, `${A}/plain.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-      await submit(fixtures, page, "plain");
+      await h.submit(fixtures, page, "plain");
       assert.deepEqual(fixtures.received("plain"), [ALICE]);
       await page.close();
     });
@@ -255,7 +243,7 @@ for (const kind of h.BROWSERS) {
       fixtures.clear();
       const page = await h.fillPage(session, `${A}/plain.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-      await submit(fixtures, page, "plain");
+      await h.submit(fixtures, page, "plain");
       assert.deepEqual(fixtures.received("plain"), [ALICE]);
       await page.close();
     });

@@ -7,6 +7,7 @@
 
 mod demo;
 mod dist;
+mod install;
 mod prereq;
 mod run;
 mod test;
@@ -20,6 +21,7 @@ commands:
   test      run every check and test, exactly as CI does
   demo      build everything, fill a login in Chromium, screenshots in target/demo
   dist      build the extension into dist/chrome and dist/firefox, with zips
+  install   set latchkey up for your own browsers: build, register the host, pair
   help      show this text";
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         "test" => test::run(&args[1..]),
         "dist" => dist::run(&args[1..]),
         "demo" => demo::run(&args[1..]),
+        "install" => install::run(&args[1..]),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

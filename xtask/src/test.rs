@@ -169,7 +169,22 @@ fn end_to_end() -> Result<(), String> {
     .current_dir(run::root().join("tests"));
     run::status(&mut lint)?;
 
+    // The tests install this binary into each browser's profile with its own
+    // installer, and the browsers start it.
+    run::cmd(
+        "cargo",
+        &["build", "-p", "latchkey-host", "--bin", "latchkey"],
+    )?;
+    let host = run::target_dir().join("debug/latchkey");
     let tests = run::root().join("tests");
     let tests = tests.to_string_lossy().into_owned();
-    with_secret_service(&["npm", "--prefix", &tests, "test"])
+    let host = host.to_string_lossy().into_owned();
+    with_secret_service(&[
+        "env",
+        &format!("LATCHKEY_HOST_BIN={host}"),
+        "npm",
+        "--prefix",
+        &tests,
+        "test",
+    ])
 }

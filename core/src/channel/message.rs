@@ -72,6 +72,9 @@ pub enum RequestBody {
         member: String,
     },
     VaultRead,
+    /// The member file the command line uses (sealed under its passphrase), so the
+    /// extension can open the same vault as the same member.
+    MemberRead,
     /// `vault` is the vault file's JSON text, as latchkey-core writes it.
     VaultWrite {
         vault: String,
@@ -86,6 +89,7 @@ pub const REQUEST_TYPES: &[&str] = &[
     "device_key_load",
     "device_key_delete",
     "vault_read",
+    "member_read",
     "vault_write",
 ];
 
@@ -172,6 +176,11 @@ pub enum ResponseBody {
     VaultWritten {
         bytes: u64,
     },
+    /// `member` (the member file's JSON text) is absent when there is none yet.
+    Member {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
+    },
     Error(ErrorBody),
 }
 
@@ -185,6 +194,7 @@ pub const RESPONSE_TYPES: &[&str] = &[
     "device_key_deleted",
     "vault",
     "vault_written",
+    "member",
     "error",
 ];
 

@@ -202,16 +202,27 @@ impl Channel {
         let Some((&flag, piece)) = plain[..len].split_first() else {
             return Err(ChannelError::State);
         };
+        // A piece that is neither "more" nor "last" is checked before it is kept, and
+        // ends the message it belonged to: it can never become part of the next one.
+        if flag != MORE && flag != LAST {
+            self.partial.clear();
+            return Err(ChannelError::State);
+        }
         if self.partial.len() + piece.len() > MAX_MESSAGE {
             self.partial.clear();
             return Err(ChannelError::MessageTooLarge { limit: MAX_MESSAGE });
         }
         self.partial.extend_from_slice(piece);
-        match flag {
-            MORE => Ok(None),
-            LAST => Ok(Some(std::mem::take(&mut self.partial))),
-            _ => Err(ChannelError::State),
+        if flag == MORE {
+            return Ok(None);
         }
+        Ok(Some(std::mem::take(&mut self.partial)))
+    }
+
+    /// Drops the pieces of a message still being reassembled, for a caller that gives up
+    /// on it. (`open` already drops them itself when a piece's flag byte is bad.)
+    pub fn discard_partial(&mut self) {
+        self.partial.clear();
     }
 
     /// Seals a request (the extension's side).

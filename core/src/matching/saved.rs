@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 use url::Url;
 
 use super::mode::MatchMode;
@@ -219,7 +219,6 @@ fn with_scheme(text: &str) -> Cow<'_, str> {
 fn compile(pattern: &str) -> Result<Regex, NoMatch> {
     RegexBuilder::new(pattern)
         .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| NoMatch::Unusable {
             reason: format!("the regular expression does not compile ({e})"),
