@@ -162,6 +162,7 @@ pub enum Change {
 
 /// The overview part as sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "OverviewWire")]
 pub(crate) struct OverviewBody {
     pub(crate) title: String,
     pub(crate) username: String,
@@ -172,6 +173,58 @@ pub(crate) struct OverviewBody {
     pub(crate) has_totp: bool,
     #[serde(flatten)]
     pub(crate) change: Change,
+}
+
+/// An overview as read: the same JSON as [`OverviewBody`] writes, with the
+/// change's tag and number read as plain fields. Reading through serde's
+/// `flatten` buffers every field first, which cost a fifth of opening a
+/// vault; this reads each field once.
+#[derive(Deserialize)]
+struct OverviewWire {
+    title: String,
+    username: String,
+    urls: Vec<SavedUrl>,
+    folder: String,
+    fields: Vec<CustomField>,
+    hidden_fields: Vec<String>,
+    has_totp: bool,
+    change: ChangeKind,
+    #[serde(default)]
+    from: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ChangeKind {
+    Create,
+    Edit,
+    Rollback,
+    Delete,
+}
+
+impl TryFrom<OverviewWire> for OverviewBody {
+    type Error = &'static str;
+
+    fn try_from(wire: OverviewWire) -> Result<OverviewBody, &'static str> {
+        let change = match (wire.change, wire.from) {
+            (ChangeKind::Create, None) => Change::Create,
+            (ChangeKind::Edit, None) => Change::Edit,
+            (ChangeKind::Delete, None) => Change::Delete,
+            (ChangeKind::Rollback, Some(from)) => Change::Rollback(from),
+            (ChangeKind::Rollback, None) => return Err("a rollback names its version"),
+            (_, Some(_)) => return Err("only a rollback names a version"),
+        };
+        Ok(OverviewBody {
+            title: wire.title,
+            username: wire.username,
+            urls: wire.urls,
+            folder: wire.folder,
+            fields: wire.fields,
+            hidden_fields: wire.hidden_fields,
+            has_totp: wire.has_totp,
+            change,
+        })
+    }
 }
 
 /// The secrets part as sealed.
@@ -261,4 +314,53 @@ pub enum Access {
     Reveal,
     Copy,
     Fill,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(change: Change) -> OverviewBody {
+        OverviewBody {
+            title: "Mail".into(),
+            username: "ops".into(),
+            urls: vec![SavedUrl {
+                url: "https://mail.example.com".into(),
+                mode: crate::matching::MatchMode::Host,
+            }],
+            folder: "Team".into(),
+            fields: vec![CustomField {
+                name: "pin set".into(),
+                value: FieldValue::Boolean(true),
+            }],
+            hidden_fields: vec!["recovery".into()],
+            has_totp: true,
+            change,
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn an_overview_reads_back_as_written() {
+        for change in [
+            Change::Create,
+            Change::Edit,
+            Change::Rollback(3),
+            Change::Delete,
+        ] {
+            let written = serde_json::to_string(&body(change)).unwrap();
+            let read: OverviewBody = serde_json::from_str(&written).unwrap();
+            assert_eq!(read, body(change), "{written}");
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_change_and_its_version_must_agree() {
+        let written = serde_json::to_string(&body(Change::Edit)).unwrap();
+        let with_from = written.replace(r#""change":"edit""#, r#""change":"edit","from":2"#);
+        assert!(serde_json::from_str::<OverviewBody>(&with_from).is_err());
+        let bare = written.replace(r#""change":"edit""#, r#""change":"rollback""#);
+        assert!(serde_json::from_str::<OverviewBody>(&bare).is_err());
+    }
 }

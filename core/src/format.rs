@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 /// The one format this build reads and writes. There is no legacy mode: a
 /// file with any other number is refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 pub(crate) const KIND_MEMBER: &str = "latchkey.member";
 pub(crate) const KIND_DEVICE_MEMBER: &str = "latchkey.device-member";

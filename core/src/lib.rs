@@ -26,7 +26,8 @@
 //! VaultFile::open(&UnlockedMember, &Trust, rng) -> Result<OpenVault, OpenError>
 //!     differs: takes `rng`, which blinds the RSA decryption of the member's wrap.
 //! Trust::own(&UnlockedMember).with_admin(Fingerprint).with_min_head(u64)
-//!     added: .with_seen_head(HeadSeen { counter, id }) also catches a fork at equal counters.
+//!     added: .with_seen_head(HeadSeen { counter, id }) also catches a fork, at equal or
+//!     higher counters.
 //! OpenVault: id, name, head_counter, list, search, overview, history, conflicts, members,
 //!     audit, file; secrets(id, Access, now, rng); add(EntryDraft, now, rng) -> EntryId;
 //!     edit(id, draft, now, rng); delete(id, now, rng); rollback(id, version, now, rng);

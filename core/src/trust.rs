@@ -20,7 +20,8 @@ pub struct Trust {
 
 /// The newest head a client saw: its counter and its id. Remembering the id
 /// as well as the counter catches a store that serves two members two
-/// different histories with the same counter.
+/// different histories: at the same counter the head must be the one seen,
+/// at a higher counter the heads must descend from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeadSeen {
     pub counter: u64,
@@ -51,8 +52,9 @@ impl Trust {
         self
     }
 
-    /// Refuses an older copy, and a copy whose head has the same counter as
-    /// `seen` but is a different head (a fork).
+    /// Refuses an older copy, and a copy whose heads do not descend from
+    /// `seen` (a fork): a different head at the same counter, or newer heads
+    /// whose superseded heads do not lead back to it.
     pub fn with_seen_head(mut self, seen: HeadSeen) -> Trust {
         self.min_head = self.min_head.max(seen.counter);
         self.seen = Some(seen);

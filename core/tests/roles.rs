@@ -405,3 +405,31 @@ fn a_vault_whose_only_head_is_by_a_removed_member_is_named() {
         }
     );
 }
+
+#[test]
+fn a_viewers_read_merged_with_a_concurrent_write_is_history() {
+    // Carol reads on one copy while Alice edits another; after the merge
+    // Carol's audit head is older than Alice's head and stays as history.
+    let s = scene(56);
+    let mut r = rng(560);
+    let mut carol = carol_opens(&s.file).unwrap();
+    carol
+        .secrets(&s.bank, Access::Reveal, NOW + 10, &mut r)
+        .unwrap();
+    let mut alice = alice_opens(&s.file).unwrap();
+    let entry = draft("Mail", "ops", "pw-mail-3", "https://mail.example.com");
+    alice.edit(&s.mail, entry, NOW + 11, &mut r).unwrap();
+
+    let merged = alice.file().merge(carol.file()).unwrap();
+    let mut bob = bob_opens(&merged).unwrap();
+    assert_eq!(bob.head_counter(), 7);
+    let reads = bob.audit().unwrap();
+    assert!(reads.iter().any(|a| a.member == "carol"));
+
+    // The next write supersedes both, and Carol's read is still there.
+    bob.secrets(&s.mail, Access::Copy, NOW + 12, &mut r)
+        .unwrap();
+    let after = carol_opens(bob.file()).unwrap();
+    assert_eq!(after.head_counter(), 8);
+    assert!(after.audit().unwrap().iter().any(|a| a.member == "carol"));
+}

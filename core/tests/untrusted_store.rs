@@ -112,7 +112,7 @@ fn wrong_passphrase_is_named() {
 #[test]
 fn unknown_or_older_format_versions_are_named() {
     let json = scene(2).file.to_json();
-    for version in [0u64, 2, 99] {
+    for version in [0u64, 1, 3, 99] {
         let mut v: Value = serde_json::from_str(&json).unwrap();
         v["format"] = Value::from(version);
         let err = VaultFile::from_json(&v.to_string()).unwrap_err();
@@ -120,7 +120,7 @@ fn unknown_or_older_format_versions_are_named() {
             err,
             FormatError::UnsupportedFormat {
                 found: version,
-                supported: 1
+                supported: 2
             }
         );
     }

@@ -25,9 +25,33 @@ impl Sink for Vec<u8> {
     }
 }
 
-impl Sink for Sha256 {
+/// SHA-256 fed in pieces of up to a few hundred bytes: a transcript is
+/// written a field at a time (a 4-byte length, then the field), and handing
+/// each of those to the hasher on its own costs more than hashing them.
+pub(crate) struct Hashing {
+    hasher: Sha256,
+    staged: [u8; 512],
+    len: usize,
+}
+
+impl Hashing {
+    fn flush(&mut self) {
+        self.hasher.update(&self.staged[..self.len]);
+        self.len = 0;
+    }
+}
+
+impl Sink for Hashing {
     fn put(&mut self, bytes: &[u8]) {
-        self.update(bytes);
+        if self.len + bytes.len() > self.staged.len() {
+            self.flush();
+        }
+        if bytes.len() > self.staged.len() {
+            self.hasher.update(bytes);
+            return;
+        }
+        self.staged[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
     }
 }
 
@@ -46,17 +70,23 @@ impl Transcript {
     }
 }
 
-impl Transcript<Sha256> {
+impl Transcript<Hashing> {
     /// The same transcript as [`Transcript::new`] would hold, hashed as it
     /// is written.
-    pub(crate) fn hashing(domain: &str) -> Transcript<Sha256> {
-        Transcript::start(Sha256::new(), domain)
+    pub(crate) fn hashing(domain: &str) -> Transcript<Hashing> {
+        let sink = Hashing {
+            hasher: Sha256::new(),
+            staged: [0; 512],
+            len: 0,
+        };
+        Transcript::start(sink, domain)
     }
 
     /// SHA-256 of the transcript followed by `tail` (a record's signature).
     pub(crate) fn finish(mut self, tail: &[u8]) -> Digest {
-        self.0.update(tail);
-        Digest(self.0.finalize().into())
+        self.0.put(tail);
+        self.0.flush();
+        Digest(self.0.hasher.finalize().into())
     }
 }
 

@@ -25,8 +25,15 @@ pub struct VaultFile {
     pub(crate) versions: Shared<VersionRecord>,
     pub(crate) audit: Shared<AuditStored>,
     /// Only the newest heads: a head names the heads it supersedes, and those
-    /// are dropped. After a merge of two copies there can be two.
+    /// move to `past_heads`. After a merge of two copies there can be two.
     pub(crate) heads: Vec<HeadRecord>,
+    /// Every head ever superseded, without its tips, so that a reader can
+    /// check that the newest heads descend from the head it saw.
+    /// Each is [`HeadRecord::past`]: `tips` instead of `versions`.
+    /// Known shortcoming: this grows by one head (about 450 bytes of JSON)
+    /// per change, reveals included, and nothing prunes it; a vault revealed
+    /// 10,000 times carries about 4.5 MB of past heads.
+    pub(crate) past_heads: Vec<HeadRecord>,
 }
 
 impl std::fmt::Debug for MemberEvent {
@@ -65,6 +72,7 @@ impl VaultFile {
             versions: Shared::default(),
             audit: Shared::default(),
             heads: Vec::new(),
+            past_heads: Vec::new(),
         }
     }
 
@@ -126,6 +134,21 @@ impl VaultFile {
         }
         for (i, head) in self.heads.iter().enumerate() {
             check_id(&format!("heads[{i}].writer"), &head.writer)?;
+            if head.tips.is_some() {
+                return Err(FormatError::invalid(
+                    format!("heads[{i}].tips"),
+                    "only a past head leaves its versions out",
+                ));
+            }
+        }
+        for (i, head) in self.past_heads.iter().enumerate() {
+            check_id(&format!("past_heads[{i}].writer"), &head.writer)?;
+            if head.tips.is_none() || !head.versions.is_empty() {
+                return Err(FormatError::invalid(
+                    format!("past_heads[{i}]"),
+                    "a past head carries `tips` and no versions",
+                ));
+            }
         }
         Ok(())
     }
@@ -137,29 +160,30 @@ impl VaultFile {
             wraps: self.wraps.iter().map(|r| r.id(id)).collect(),
             versions: self.versions.iter().map(|r| r.id(id)).collect(),
             audit: self.audit.iter().map(|r| r.id(id)).collect(),
+            heads: self.heads.iter().map(|r| r.id(id)).collect(),
+            past_heads: self.past_heads.iter().map(|r| r.id(id)).collect(),
         }
     }
 
     /// True when this file still holds every record of `older`: the check a
     /// store runs before it replaces a file, so no write ever drops history.
-    /// Heads are the exception: an older head may be replaced by a newer one.
+    /// A head of `older` may have been superseded, but then it is kept among
+    /// the past heads.
     pub fn contains_all(&self, older: &VaultFile) -> bool {
         if self.vault_id != older.vault_id {
             return false;
         }
         let (ours, theirs) = (self.ids(), older.ids());
-        let newest = self.heads.iter().map(|h| h.counter).max().unwrap_or(0);
-        let id = self.vault_id.as_str();
-        let our_heads: BTreeSet<Digest> = self.heads.iter().map(|h| h.id(id)).collect();
-        let heads_kept = older
+        let heads_kept = theirs
             .heads
             .iter()
-            .all(|h| h.counter < newest || our_heads.contains(&h.id(id)));
+            .all(|h| ours.heads.contains(h) || ours.past_heads.contains(h));
 
         theirs.members.is_subset(&ours.members)
             && theirs.wraps.is_subset(&ours.wraps)
             && theirs.versions.is_subset(&ours.versions)
             && theirs.audit.is_subset(&ours.audit)
+            && theirs.past_heads.is_subset(&ours.past_heads)
             && heads_kept
     }
 
@@ -187,10 +211,13 @@ impl VaultFile {
             .iter()
             .flat_map(|h| h.supersedes.iter().copied())
             .collect();
-        merged.heads = heads
+        let (replaced, kept): (Vec<HeadRecord>, Vec<HeadRecord>) = heads
             .into_iter()
-            .filter(|h| !superseded.contains(&h.id(id)))
-            .collect();
+            .partition(|h| superseded.contains(&h.id(id)));
+        merged.heads = kept;
+        let mut past: Vec<HeadRecord> = replaced.iter().map(HeadRecord::past).collect();
+        past.extend(self.past_heads.iter().cloned());
+        merged.past_heads = union(&past, &other.past_heads, |r| r.id(id));
         Ok(merged)
     }
 }
@@ -200,6 +227,8 @@ struct RecordIds {
     wraps: BTreeSet<Digest>,
     versions: BTreeSet<Digest>,
     audit: BTreeSet<Digest>,
+    heads: BTreeSet<Digest>,
+    past_heads: BTreeSet<Digest>,
 }
 
 /// Both sides' records, each once, sorted by id.

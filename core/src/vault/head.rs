@@ -10,6 +10,7 @@ use super::records::{HeadRecord, HeadTip};
 use crate::error::OpenError;
 use crate::primitives::hash::{Digest, ct_eq, hmac_sha256};
 use crate::primitives::sign;
+use crate::trust::HeadSeen;
 
 /// What the newest heads vouch for.
 pub(super) struct Vouched<'a> {
@@ -109,6 +110,43 @@ pub(super) fn verify_heads<'a>(
     Ok(vouched)
 }
 
+/// Checks that the newest heads descend from `seen`, a head this reader saw
+/// with a lower counter: following `supersedes` from them through the past
+/// heads reaches it. Each step is pinned by hash, from heads whose MAC and
+/// signature were checked, so a store cannot fake the way back; a store
+/// that serves another history (a fork) or drops past heads has none.
+pub(super) fn check_descent(file: &VaultFile, seen: &HeadSeen) -> Result<(), OpenError> {
+    let vault_id = file.vault_id.as_str();
+    let past: BTreeMap<Digest, &HeadRecord> = file
+        .past_heads
+        .iter()
+        .map(|stub| (stub.id(vault_id), stub))
+        .collect();
+    let mut stack: Vec<Digest> = file.heads.iter().map(|h| h.id(vault_id)).collect();
+    stack.extend(file.heads.iter().flat_map(|h| h.supersedes.iter().copied()));
+    let mut visited = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if id == seen.id {
+            return Ok(());
+        }
+        if !visited.insert(id) {
+            continue;
+        }
+        if let Some(stub) = past.get(&id)
+            && stub.counter > seen.counter
+        {
+            stack.extend(stub.supersedes.iter().copied());
+        }
+    }
+    Err(OpenError::Fork {
+        log: "vault head",
+        at: format!(
+            "the newest head does not descend from head {} {} you saw",
+            seen.counter, seen.id
+        ),
+    })
+}
+
 /// The head's MAC under its epoch's head key and its writer's signature;
 /// returns the head's id.
 fn check_seal(
@@ -202,9 +240,14 @@ impl OpenVault {
         if !self.my_role().can_write()
             && let Some(head) = self.audit_head(now)
         {
+            let heads = std::mem::take(&mut self.file.heads);
+            let (content, audit): (Vec<HeadRecord>, Vec<HeadRecord>) = heads
+                .into_iter()
+                .partition(|h| is_content_head(h, &self.members));
             self.file
-                .heads
-                .retain(|h| is_content_head(h, &self.members));
+                .past_heads
+                .extend(audit.iter().map(HeadRecord::past));
+            self.file.heads = content;
             self.file.heads.push(head);
             return;
         }
@@ -231,13 +274,17 @@ impl OpenVault {
             epoch: self.members.epoch,
             members: self.members.tip,
             versions,
+            tips: None,
             audit: self.audit_tips.iter().copied().collect(),
             mac: [0; 32],
             sig: [0; 64],
         };
         let head = self.seal_head(head);
         self.counter = head.counter;
-        self.file.heads = vec![head];
+        let superseded = std::mem::replace(&mut self.file.heads, vec![head]);
+        self.file
+            .past_heads
+            .extend(superseded.iter().map(HeadRecord::past));
     }
 
     /// A viewer's head: a copy of the newest content head's counter, epoch,
@@ -267,6 +314,7 @@ impl OpenVault {
             epoch: base.epoch,
             members: base.members,
             versions: base.versions.clone(),
+            tips: None,
             audit: self.audit_tips.iter().copied().collect(),
             mac: [0; 32],
             sig: [0; 64],

@@ -17,7 +17,7 @@ use ed25519_dalek::SigningKey;
 
 use super::EntryId;
 use super::file::VaultFile;
-use super::head::verify_heads;
+use super::head::{check_descent, verify_heads};
 use super::members::{self, MemberState};
 use super::records::{HeadTip, MemberChange, VersionRecord, wrap_label};
 use crate::entry::OverviewBody;
@@ -156,6 +156,11 @@ impl VaultFile {
                 log: "vault head",
                 at: format!("head {} is not the head {} you saw", seen.counter, seen.id),
             });
+        }
+        if let Some(seen) = &trust.seen
+            && heads.newest > seen.counter
+        {
+            check_descent(self, seen)?;
         }
 
         let hasher = keys

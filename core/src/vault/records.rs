@@ -303,6 +303,11 @@ pub(crate) struct HeadRecord {
     pub(crate) epoch: u64,
     pub(crate) members: Digest,
     pub(crate) versions: Vec<HeadTip>,
+    /// Only in a past head (one a newer head superseded): the digest of its
+    /// `versions`, which are then left out. It is all the head's MAC,
+    /// signature and id cover of them, so the id stays the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tips: Option<Digest>,
     pub(crate) audit: Vec<Digest>,
     #[serde(
         serialize_with = "b64::serialize",
@@ -319,10 +324,6 @@ pub(crate) struct HeadRecord {
 impl HeadRecord {
     /// What the MAC covers.
     pub(crate) fn mac_transcript(&self, vault_id: &str) -> Transcript {
-        self.mac_transcript_over(vault_id, &self.tips_digest())
-    }
-
-    fn mac_transcript_over(&self, vault_id: &str, tips: &Digest) -> Transcript {
         let mut t = Transcript::new("latchkey head");
         t.str(vault_id).u64(self.counter);
         t.list(self.supersedes.iter().map(|d| d.as_bytes().as_slice()));
@@ -330,14 +331,18 @@ impl HeadRecord {
             .u64(self.time)
             .u64(self.epoch)
             .bytes(self.members.as_bytes());
-        t.bytes(tips.as_bytes());
+        t.bytes(self.tips_digest().as_bytes());
         t.list(self.audit.iter().map(|d| d.as_bytes().as_slice()));
         t
     }
 
     /// The latest versions enter the MAC and signature through one digest,
-    /// so a head over 100,000 entries is hashed once, not once per use.
+    /// so a head over 100,000 entries is hashed once, not once per use, and
+    /// a past head can leave them out.
     fn tips_digest(&self) -> Digest {
+        if let Some(tips) = self.tips {
+            return tips;
+        }
         let mut t = Transcript::hashing("latchkey head tips");
         t.u64(self.versions.len() as u64);
         for tip in &self.versions {
@@ -363,6 +368,26 @@ impl HeadRecord {
         signed.bytes(&self.mac);
         let id = sha256_parts(&[signed.as_bytes(), &self.sig]);
         HeadTranscripts { mac, signed, id }
+    }
+
+    /// The head as kept once a newer head supersedes it: its tips replaced
+    /// by their digest. A reader who saw it follows `supersedes` from the
+    /// newest heads back to it, proof that the vault it is served grew from
+    /// the one it saw.
+    pub(crate) fn past(&self) -> HeadRecord {
+        HeadRecord {
+            counter: self.counter,
+            supersedes: self.supersedes.clone(),
+            writer: self.writer.clone(),
+            time: self.time,
+            epoch: self.epoch,
+            members: self.members,
+            versions: Vec::new(),
+            tips: Some(self.tips_digest()),
+            audit: self.audit.clone(),
+            mac: self.mac,
+            sig: self.sig,
+        }
     }
 }
 
