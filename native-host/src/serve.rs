@@ -47,6 +47,9 @@ pub struct Host {
     /// The live session, kept until a new one is established: a `session_start` or a
     /// pairing that fails leaves it as it was.
     session: Option<Channel>,
+    /// The pairing the live session runs under: checked again before every answer, so
+    /// a pairing revoked while a session is open ends that session too.
+    session_pairing: Option<String>,
     /// A pairing between `pair_start` and `pair_finish`.
     pairing: Option<Box<PairingResponder>>,
 }
@@ -61,6 +64,7 @@ impl Host {
             vault,
             host_key: None,
             session: None,
+            session_pairing: None,
             pairing: None,
         }
     }
@@ -231,11 +235,12 @@ impl Host {
         let answer = Response {
             id,
             body: ResponseBody::Paired {
-                pairing: pairing.id,
+                pairing: pairing.id.clone(),
             },
         };
         let frames = paired.channel.seal_response(&answer);
         self.session = Some(paired.channel);
+        self.session_pairing = Some(pairing.id.clone());
         frames
             .map(|f| f.into_iter().map(HostFrame::Sealed).collect())
             .unwrap_or_default()
@@ -256,6 +261,15 @@ impl Host {
             }
             Err(e) => return self.error(Some(id), ErrorCode::Internal, e.to_string()),
         };
+        // A pairing belongs to the extension it was made with: another allowed
+        // extension quoting its id gets the same answer as an unknown pairing.
+        if pairing.origin != self.caller {
+            tracing::warn!(pairing = %pairing.id, "a pairing was quoted by another caller");
+            let message = "this extension is not paired (or was revoked); run `latchkey \
+                           pair` and pair again"
+                .into();
+            return self.error(Some(id), ErrorCode::NotPaired, message);
+        }
         let accepted = match self.host_key() {
             Ok(key) => SessionResponder::accept(
                 key,
@@ -272,6 +286,7 @@ impl Host {
                     tracing::warn!("could not record the pairing's last use: {e}");
                 }
                 self.session = Some(channel);
+                self.session_pairing = Some(pairing.id.clone());
                 self.pairing = None;
                 vec![HostFrame::SessionAccept {
                     id,
@@ -285,8 +300,28 @@ impl Host {
         }
     }
 
+    /// Whether the live session's pairing still exists (it may have been revoked
+    /// since the session began). Unreadable pairings count as gone.
+    fn session_still_paired(&self) -> bool {
+        match &self.session_pairing {
+            Some(id) => matches!(self.pairings.find(id), Ok(Some(_))),
+            None => false,
+        }
+    }
+
     fn request(&mut self, plain: &[u8]) -> Vec<HostFrame> {
-        let response = match Request::from_bytes(plain) {
+        let parsed = Request::from_bytes(plain);
+        if !self.session_still_paired() {
+            let id = parsed.as_ref().ok().map(|r| r.id);
+            let message = "this extension's pairing was revoked; run `latchkey pair` and pair \
+                           again"
+                .to_owned();
+            let frames = self.error(id, ErrorCode::NotPaired, message);
+            self.session = None;
+            self.session_pairing = None;
+            return frames;
+        }
+        let response = match parsed {
             Ok(request) => {
                 let id = request.id;
                 match answer(request.body, &self.vault, &self.member) {

@@ -132,6 +132,23 @@ fn pair_then_session_then_device_keys_and_the_vault_file() {
     assert!(matches!(body, ResponseBody::Version { protocol: 1, .. }));
     drop(host.close());
 
+    // Another extension the manifests allow may not quote this pairing.
+    let other = "a".repeat(32);
+    let out = home.cli(&["install", "--browser", "chromium", "--extension-id", &other]);
+    assert!(out.status.success());
+    let mut host = home.launch(&format!("chrome-extension://{other}/"));
+    let (_, first) = SessionInitiator::start(&me, &host_key, &pairing, &mut rng()).unwrap();
+    host.send(
+        &ClientFrame::SessionStart {
+            id: 6,
+            pairing: pairing.clone(),
+            handshake: B64.encode(first),
+        }
+        .to_bytes(),
+    );
+    assert_eq!(error_of(&host.recv()).1, "not_paired");
+    drop(host.close());
+
     // A later connection: a KK session with the pinned keys.
     let mut host = home.launch(CHROME_ORIGIN);
     let mut channel = start_session(&mut host, &me, &host_key, &pairing);
@@ -301,6 +318,9 @@ fn pair_then_session_then_device_keys_and_the_vault_file() {
     assert_eq!(value["pairings"][0]["origin"], CHROME_ORIGIN);
     assert!(value["pairings"][0]["last_used"].as_u64().unwrap() > 0);
     assert!(home.cli(&["pairings", "revoke", &pairing]).status.success());
+    // The session that was open when the pairing was revoked ends with it.
+    let revoked = ask(&mut host, &mut channel, 28, RequestBody::Version);
+    assert_eq!(error_body(revoked).1, "not_paired");
     drop(host.close());
 
     let mut host = home.launch(CHROME_ORIGIN);
