@@ -229,11 +229,27 @@
     }
   }
 
+  // The value a person last typed into each password field (trusted input
+  // events only). A page can submit its own form from script with an event
+  // the browser marks trusted (requestSubmit, click()), so a password is
+  // offered for saving only when it is still the one the person typed.
+  const typed = new WeakMap();
+  document.addEventListener(
+    "input",
+    (event) => {
+      const el = event.composedPath()[0];
+      if (event.isTrusted && el instanceof HTMLInputElement && isPassword(el)) {
+        typed.set(el, el.value);
+      }
+    },
+    true,
+  );
+
   // The username and password of a login form being submitted. A change of
   // password form offers its new password.
   function submittedLogin(form) {
     const inputs = allInputs(form).filter(isVisible);
-    const passwords = inputs.filter((i) => isPassword(i) && i.value);
+    const passwords = inputs.filter((i) => isPassword(i) && i.value && typed.get(i) === i.value);
     const password =
       passwords.find((p) => hint(p).includes("new-password")) ?? passwords[0] ?? null;
     if (!password) return null;

@@ -84,16 +84,35 @@ pub fn last_good_path(path: &Path) -> PathBuf {
 }
 
 /// Reads and checks the vault file; `Ok(None)` when there is none yet.
+/// The largest vault file read: 100,000 entries with some history take about 200 MB.
+pub const MAX_VAULT_BYTES: u64 = 1024 * 1024 * 1024;
+
 pub fn read(path: &Path) -> Result<Option<(String, VaultFile)>, VaultStoreError> {
-    let text = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_error("read", path)(e)),
-    };
     let corrupt = |reason: String| VaultStoreError::Corrupt {
         path: path.to_owned(),
         reason,
         last_good: last_good_path(path),
+    };
+    // A device or a pipe (`--vault /dev/zero`) would be read until memory ran out,
+    // and no vault is larger than the cap: both are refused before reading.
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(corrupt("it is not a regular file".into()));
+        }
+        Ok(meta) if meta.len() > MAX_VAULT_BYTES => {
+            return Err(corrupt(format!(
+                "it is {} bytes, more than the {MAX_VAULT_BYTES} a vault may have",
+                meta.len()
+            )));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error("read", path)(e)),
+    }
+    let text = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error("read", path)(e)),
     };
     let text = String::from_utf8(text).map_err(|e| {
         corrupt(format!(
@@ -307,6 +326,13 @@ mod tests {
         assert_eq!(foreign.code(), ErrorCode::VaultWouldDropRecords);
         assert_eq!(fs::read_to_string(&path).unwrap(), grown);
         let _ = fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_before_it_is_read() {
+        let error = read(Path::new("/dev/zero")).unwrap_err();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
     }
 
     #[test]

@@ -294,6 +294,24 @@ for (const kind of h.BROWSERS) {
       await page.close();
     });
 
+    test("a password the page planted and submitted by script makes no offer", async () => {
+      const page = await session.browser.newPage();
+      await page.goto(`${A}/script-submit.html`);
+      const deadline = Date.now() + 10_000;
+      while (fixtures.received("script-submit").length === 0) {
+        if (Date.now() > deadline) throw new Error("the page did not submit");
+        await h.sleep(50);
+      }
+      await h.sleep(1000);
+      await page.bringToFront();
+      const popup = await h.openPopup(session);
+      await h.waitVisible(popup, "#list-view");
+      await h.sleep(500);
+      assert.equal(await popup.$eval("#offer", (el) => el.hidden), true);
+      assert.equal(await badgeOfTarget(popup), "");
+      await page.close();
+    });
+
     test("a cross-origin frame's submit makes no offer", async () => {
       const page = await session.browser.newPage();
       await page.goto(`${A}/frame-cross.html`);
