@@ -119,9 +119,14 @@ pub enum VaultCommand {
     Totp {
         /// The entry id (e-...) whose TOTP to use.
         id: Option<String>,
-        /// An otpauth:// or steam:// URI to compute a code for instead of an entry's.
-        #[arg(long)]
+        /// An otpauth:// or steam:// URI to compute a code for instead of an entry's
+        /// (on the command line it is visible to other processes; prefer --uri-env).
+        #[arg(long, conflicts_with = "uri_env")]
         uri: Option<String>,
+        /// The environment variable that holds the URI, so its secret stays off the
+        /// command line.
+        #[arg(long, value_name = "NAME")]
+        uri_env: Option<String>,
         /// Unix time to compute the code for (default: now).
         #[arg(long)]
         at: Option<u64>,
@@ -597,7 +602,16 @@ pub fn run(command: VaultCommand, options: &Options) -> Result<(), Failure> {
                 json!({"revoked": member}),
             );
         }
-        VaultCommand::Totp { id, uri, at } => tools::totp(options, id, uri, at)?,
+        VaultCommand::Totp {
+            id,
+            uri,
+            uri_env,
+            at,
+        } => {
+            let from_env = crate::entry_args::env_secret(&uri_env)?;
+            let uri = uri.or_else(|| from_env.map(|s| s.expose().to_owned()));
+            tools::totp(options, id, uri, at)?
+        }
         VaultCommand::Generate {
             length,
             no_symbols,

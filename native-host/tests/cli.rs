@@ -193,6 +193,11 @@ fn totp_for_a_bare_uri_matches_rfc_6238() {
     assert_eq!(value["seconds_left"], 1);
     let (_, value, _) = run(&home, &["totp", "--uri", uri, "--at", "1111111109"], &[]);
     assert_eq!(value["code"], "07081804");
+    // The same URI from a variable, so its secret stays off the command line.
+    let args = ["totp", "--uri-env", "LK_URI", "--at", "59"];
+    let (code, value, _) = run(&home, &args, &[("LK_URI", uri)]);
+    assert_eq!(code, 0, "{value}");
+    assert_eq!(value["code"], "94287082");
 }
 
 /// A member and a vault in `home`, made with the cheapest KDF.

@@ -3,9 +3,11 @@
 //! RFC 8259 section 4 leaves duplicate object keys to the reader; two readers that pick
 //! different duplicates can be made to disagree about one message, so they are refused.
 //! Nesting is capped at [`MAX_JSON_DEPTH`](super::MAX_JSON_DEPTH) so a hostile frame
-//! cannot exhaust the stack.
+//! cannot exhaust the stack, and the number of values at [`MAX_JSON_VALUES`] so a large
+//! frame of tiny values (`[[],[],…]`) cannot cost twenty times its size in memory: no
+//! message of the protocol has more than a few dozen values (big payloads are strings).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -15,6 +17,9 @@ use serde_json::{Map, Number, Value};
 use super::MAX_JSON_DEPTH;
 use super::error::FrameError;
 
+/// The most JSON values (of any kind, containers included) one frame or message may hold.
+pub const MAX_JSON_VALUES: usize = 4096;
+
 /// Parses `bytes` as one UTF-8 JSON value, refusing duplicate keys and deep nesting.
 pub fn parse_strict(bytes: &[u8]) -> Result<Value, FrameError> {
     let text = std::str::from_utf8(bytes).map_err(|e| FrameError::InvalidUtf8 {
@@ -22,9 +27,11 @@ pub fn parse_strict(bytes: &[u8]) -> Result<Value, FrameError> {
     })?;
 
     let fault = RefCell::new(None);
+    let count = Cell::new(0);
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let seed = Strict {
         depth: 1,
+        count: &count,
         fault: &fault,
     };
     let parsed = seed.deserialize(&mut deserializer).and_then(|value| {
@@ -66,6 +73,7 @@ fn describe(e: &serde_json::Error) -> String {
 
 struct Strict<'a> {
     depth: usize,
+    count: &'a Cell<usize>,
     fault: &'a RefCell<Option<FrameError>>,
 }
 
@@ -89,8 +97,21 @@ impl<'a> Strict<'a> {
     fn nested(&self) -> Strict<'a> {
         Strict {
             depth: self.depth + 1,
+            count: self.count,
             fault: self.fault,
         }
+    }
+
+    /// Counts one more value, refusing the frame past the limit.
+    fn counted<E: de::Error>(&self) -> Result<(), E> {
+        self.count.set(self.count.get() + 1);
+        if self.count.get() > MAX_JSON_VALUES {
+            return Err(self.fail(FrameError::BadMessage {
+                kind: "frame".into(),
+                reason: format!("it holds more than {MAX_JSON_VALUES} JSON values"),
+            }));
+        }
+        Ok(())
     }
 }
 
@@ -98,6 +119,7 @@ impl<'de> DeserializeSeed<'de> for Strict<'_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.counted()?;
         d.deserialize_any(self)
     }
 }
@@ -200,6 +222,20 @@ mod tests {
             parse_strict(huge.as_bytes()),
             Err(FrameError::TooDeep { .. })
         ));
+    }
+
+    #[test]
+    fn refuses_more_values_than_the_limit_and_accepts_the_limit() {
+        // An array holding n empty arrays is n + 1 values.
+        let frame = |n: usize| format!("[{}]", vec!["[]"; n].join(","));
+        assert!(parse_strict(frame(MAX_JSON_VALUES - 1).as_bytes()).is_ok());
+        let err = parse_strict(frame(MAX_JSON_VALUES).as_bytes()).unwrap_err();
+        assert!(matches!(err, FrameError::BadMessage { .. }), "{err:?}");
+        let keys = (0..MAX_JSON_VALUES)
+            .map(|i| format!("\"k{i}\":0"))
+            .collect::<Vec<_>>();
+        let object = format!("{{{}}}", keys.join(","));
+        assert!(parse_strict(object.as_bytes()).is_err());
     }
 
     #[test]
