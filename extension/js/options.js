@@ -1,17 +1,9 @@
 // The options page: pairing with the native host. The code goes to the
 // service worker, which runs the handshake; this page only shows the result.
-const api = globalThis.browser ?? globalThis.chrome;
+import { $, send } from "./common.js";
 
-const $ = (id) => document.getElementById(id);
-
-async function send(message) {
-  const reply = await api.runtime.sendMessage(message);
-  if (reply?.type === "error" || reply?.type === "refused") {
-    throw new Error(reply.message ?? reply.reason);
-  }
-  return reply;
-}
-
+// This page has no integrity alert of its own (it shows no vault), so its
+// news always goes to the status line.
 function say(text) {
   $("status").textContent = text;
 }

@@ -277,8 +277,9 @@ pub enum Reply {
     HostState {
         installed: bool,
         paired: bool,
-        /// `available`, `locked` or `missing`, once a session could ask.
-        store: Option<String>,
+        /// `available`, `locked` or `missing` (the protocol's names), once a session
+        /// could ask.
+        store: Option<latchkey_core::channel::StoreState>,
         /// The host has a device key for this member.
         quick_unlock: bool,
         host_version: Option<String>,

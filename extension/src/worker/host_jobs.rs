@@ -143,7 +143,7 @@ impl Worker {
                 Reply::HostState {
                     installed: true,
                     paired: true,
-                    store: Some(store_name(store).to_owned()),
+                    store: Some(store),
                     quick_unlock: quick_unlock.unwrap_or(false),
                     host_version: Some(host_version),
                     message: if usable { String::new() } else { store_message },
@@ -234,15 +234,6 @@ impl Worker {
             },
             e => error(&e.to_string()),
         }
-    }
-}
-
-fn store_name(state: latchkey_core::channel::StoreState) -> &'static str {
-    use latchkey_core::channel::StoreState;
-    match state {
-        StoreState::Available => "available",
-        StoreState::Locked => "locked",
-        StoreState::Missing => "missing",
     }
 }
 
