@@ -19,6 +19,19 @@ const REFUSAL_WAIT_MS = 2500;
 const value = (page, selector) =>
   page.$eval(selector, (el) => el.value).catch(() => "(missing)");
 
+// Waits out a fill that must be refused, submits the form and checks that the
+// server received it empty.
+async function submittedEmpty(fixtures, target, kase) {
+  await h.sleep(REFUSAL_WAIT_MS);
+  await h.submit(fixtures, target, kase);
+  assert.deepEqual(fixtures.received(kase), [{ username: "", password: "" }]);
+}
+
+// The login frame (`#login`) of a fixture page.
+async function loginFrame(page) {
+  return (await page.waitForSelector("#login")).contentFrame();
+}
+
 for (const kind of h.BROWSERS) {
   describe(`${kind}`, () => {
     let fixtures;
@@ -100,7 +113,7 @@ for (const kind of h.BROWSERS) {
 
     test("same-origin frame is filled", async () => {
       const page = await h.fillPage(session, `${A}/frame-same.html`, "Fixture A");
-      const frame = await (await page.waitForSelector("#login")).contentFrame();
+      const frame = await loginFrame(page);
       await frame.waitForFunction(() => document.querySelector("[name=password]").value !== "");
       await h.submit(fixtures, frame, "frame-same");
       assert.deepEqual(fixtures.received("frame-same"), [ALICE]);
@@ -109,29 +122,23 @@ for (const kind of h.BROWSERS) {
 
     test("cross-origin frame is not filled", async () => {
       const page = await h.fillPage(session, `${A}/frame-cross.html`, "Fixture A");
-      const frame = await (await page.waitForSelector("#login")).contentFrame();
-      await h.sleep(REFUSAL_WAIT_MS);
-      await h.submit(fixtures, frame, "frame-cross");
-      assert.deepEqual(fixtures.received("frame-cross"), [{ username: "", password: "" }]);
+      const frame = await loginFrame(page);
+      await submittedEmpty(fixtures, frame, "frame-cross");
       await page.close();
     });
 
     test("a frame of the same address on another port is not filled", async () => {
       const page = await h.fillPage(session, `${A}/frame-port.html`, "Fixture A");
-      const frame = await (await page.waitForSelector("#login")).contentFrame();
-      await h.sleep(REFUSAL_WAIT_MS);
-      await h.submit(fixtures, frame, "frame-port");
-      assert.deepEqual(fixtures.received("frame-port"), [{ username: "", password: "" }]);
+      const frame = await loginFrame(page);
+      await submittedEmpty(fixtures, frame, "frame-port");
       await page.close();
     });
 
     test("one fill fills one form: the page's own, not a framed one beside it", async () => {
       const page = await h.fillPage(session, `${A}/frame-and-form.html`, "Fixture A");
       await page.waitForFunction(() => document.querySelector("[name=password]").value !== "");
-      const frame = await (await page.waitForSelector("#login")).contentFrame();
-      await h.sleep(REFUSAL_WAIT_MS);
-      await h.submit(fixtures, frame, "both-frame");
-      assert.deepEqual(fixtures.received("both-frame"), [{ username: "", password: "" }]);
+      const frame = await loginFrame(page);
+      await submittedEmpty(fixtures, frame, "both-frame");
       await h.submit(fixtures, page, "both-top");
       assert.deepEqual(fixtures.received("both-top"), [ALICE]);
       await page.close();
@@ -152,9 +159,7 @@ for (const kind of h.BROWSERS) {
 
     test("http page is not filled from an https entry", async () => {
       const page = await h.fillPage(session, `${C}/downgrade.html`, "Secure C");
-      await h.sleep(REFUSAL_WAIT_MS);
-      await h.submit(fixtures, page, "downgrade");
-      assert.deepEqual(fixtures.received("downgrade"), [{ username: "", password: "" }]);
+      await submittedEmpty(fixtures, page, "downgrade");
       await page.close();
     });
 
@@ -196,9 +201,7 @@ for (const kind of h.BROWSERS) {
       test(`opacity on ${on}: nothing is filled`, async () => {
         fixtures.clear();
         const page = await h.fillPage(session, `${A}/opacity.html?on=${on}`, "Fixture A");
-        await h.sleep(REFUSAL_WAIT_MS);
-        await h.submit(fixtures, page, "opacity");
-        assert.deepEqual(fixtures.received("opacity"), [{ username: "", password: "" }]);
+        await submittedEmpty(fixtures, page, "opacity");
         await page.close();
       });
     }
@@ -229,9 +232,7 @@ for (const kind of h.BROWSERS) {
       assert.equal(await value(page, "[name=password]"), "");
       await page.bringToFront();
       await h.clickFill(await h.openPopup(session), "Fixture A", page);
-      await h.sleep(REFUSAL_WAIT_MS);
-      await h.submit(fixtures, page, "pushstate");
-      assert.deepEqual(fixtures.received("pushstate"), [{ username: "", password: "" }]);
+      await submittedEmpty(fixtures, page, "pushstate");
       await page.close();
     });
 
